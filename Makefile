@@ -1,0 +1,65 @@
+# Machine Learning in Production: An Open, Executable Textbook
+# Run `make` (or `make help`) to list the targets.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MATHJAX_VERSION := 3.2.2
+MATHJAX_DIR := _vendor/html/mathjax
+# Two notebook kernels share two cores: cap the math libraries' threads so they do not fight.
+export OMP_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
+export MPLBACKEND ?= Agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1767225600)
+
+.PHONY: help setup system-deps tex-deps book book-cold pdf test test-fast check clean clean-cache
+
+help: ## List the targets
+	@echo "Machine Learning in Production - make targets:"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 > /dev/null
+	touch $@
+
+$(MATHJAX_DIR)/tex-chtml.js:
+	bash scripts/vendor-mathjax.sh $(MATHJAX_VERSION) $(MATHJAX_DIR)
+
+system-deps: ## Install the system packages the HTML build needs (Graphviz), if missing
+	@command -v dot > /dev/null || bash scripts/install-system-deps.sh
+
+tex-deps: ## Install the TeX packages the PDF build needs, if missing
+	@command -v xelatex > /dev/null && command -v latexmk > /dev/null && command -v xindy > /dev/null \
+	  || bash scripts/install-system-deps.sh --tex
+
+setup: $(BIN)/.installed $(MATHJAX_DIR)/tex-chtml.js system-deps ## Create the virtual environment and fetch build dependencies
+
+book: setup ## Build the online book into _build/html (executes the notebooks, strict)
+	$(BIN)/python scripts/build.py html
+	@echo "Open file://$(CURDIR)/_build/html/index.html in a browser."
+
+book-cold: clean-cache book ## Build the online book after dropping the notebook execution cache
+
+pdf: setup tex-deps ## Build the whole book as a PDF into _build/latex/ml-in-production.pdf
+	$(BIN)/python scripts/build.py pdf
+	@echo "The PDF is at $(CURDIR)/_build/latex/ml-in-production.pdf"
+
+test: setup ## Run every test: fast checks, the strict HTML build, the PDF (where TeX is installed), bad input
+	$(BIN)/python -m pytest tests
+
+test-fast: setup ## Run only the fast checks that need no build (seconds)
+	$(BIN)/python -m pytest tests -m "not build"
+
+clean-cache: ## Drop the notebook execution cache (after changing data files or package versions)
+	rm -rf _build/.jupyter_cache
+
+clean: ## Remove all build output
+	rm -rf _build

@@ -1,0 +1,146 @@
+"""Build the book strictly and leave nothing half-written.
+
+Usage: python scripts/build.py [html|pdf] [--source DIR]
+
+Runs `jupyter-book build` with warnings as errors (-W), nitpicky references (-n) and
+--keep-going, so that one run reports every problem. On success it prints where the output is.
+On failure it prints a short list of the problems (each names the file and what is wrong),
+removes the partial output and the Sphinx environment, so that a later build cannot trust them,
+and exits with status 1. The notebook execution cache keeps only successful runs, so it stays.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+# Sphinx reports problems as "WARNING:" or "ERROR:"; a notebook failure as an exception.
+# (The kernel's own log lines, such as "[IPKernelApp] WARNING | ...", are not build problems.)
+PROBLEM = re.compile(
+    r"(WARNING:|ERROR:|CRITICAL|SEVERE|Error:|Exception|CellExecutionError|"
+    r"Couldn't find|malformed|not found)",
+)
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def strict_command(source: Path, builder: str) -> list[str]:
+    jb = Path(sys.executable).with_name("jupyter-book")
+    sphinx_builder = "pdflatex" if builder == "pdf" else "html"
+    return [
+        str(jb), "build", str(source), "--builder", sphinx_builder,
+        "--warningiserror", "--nitpick", "--keep-going",
+    ]
+
+
+def problems(log: str) -> list[str]:
+    """The lines of a build log that say what went wrong, without duplicates."""
+    seen: list[str] = []
+    for line in ANSI.sub("", log).splitlines():
+        line = line.strip()
+        if PROBLEM.search(line) and line not in seen and not line.startswith("raise"):
+            seen.append(line)
+    return seen
+
+
+def pdf_name(source: Path) -> str:
+    """The PDF's file name, from the LaTeX target name in _config.yml."""
+    import yaml
+
+    config = yaml.safe_load((source / "_config.yml").read_text(encoding="utf-8"))
+    target = config["latex"]["latex_documents"]["targetname"]
+    return Path(target).with_suffix(".pdf").name
+
+
+def toc_problems(source: Path) -> list[str]:
+    """Check _toc.yml before Sphinx does, to name the TOC file itself in the message."""
+    import yaml
+
+    toc_path = source / "_toc.yml"
+    try:
+        toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        return [f"{toc_path}: cannot be read as YAML: {error}"]
+    files = [toc.get("root")] if isinstance(toc, dict) else []
+
+    def walk(items):
+        for item in items or []:
+            if isinstance(item, dict) and "file" in item:
+                files.append(item["file"])
+                walk(item.get("sections"))
+
+    for part in (toc.get("parts") or []) if isinstance(toc, dict) else []:
+        walk(part.get("chapters"))
+    walk(toc.get("chapters") if isinstance(toc, dict) else None)
+    return [
+        f"{toc_path}: lists '{name}', but neither {name}.md nor {name}.ipynb exists"
+        for name in files
+        if name and not any((source / f"{name}{suffix}").exists() for suffix in (".md", ".ipynb"))
+    ]
+
+
+def bibliography_problems(source: Path) -> list[str]:
+    """Parse references.bib before Sphinx does, to name the file and line of a syntax error."""
+    from pybtex.database import parse_file
+    from pybtex.scanner import PybtexSyntaxError
+
+    bib = source / "references.bib"
+    try:
+        parse_file(str(bib), bib_format="bibtex")
+    except PybtexSyntaxError as error:
+        return [f"{bib}:{error.lineno}: malformed entry: {error}"]
+    except Exception as error:  # duplicate keys and other pybtex errors
+        return [f"{bib}: {error}"]
+    return []
+
+
+def fail(log: str, output: Path, build_dir: Path) -> int:
+    print("\nBuild FAILED. The problems, as the build reported them:", file=sys.stderr)
+    for line in problems(log)[:60] or ["(no warning line found; read the log above)"]:
+        print(f"  - {line}", file=sys.stderr)
+    for stale in (output, build_dir / ".doctrees"):
+        shutil.rmtree(stale, ignore_errors=True)
+    print(f"Removed {output} so that nothing half-written is left behind.", file=sys.stderr)
+    return 1
+
+
+def build(source: Path, builder: str) -> int:
+    build_dir = source / "_build"
+    output = build_dir / ("latex" if builder == "pdf" else "html")
+    early = toc_problems(source) + bibliography_problems(source)
+    if early:
+        return fail("\n".join(f"ERROR: {line}" for line in early), output, build_dir)
+    env = dict(os.environ)
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(name, "1")
+    env.setdefault("MPLBACKEND", "Agg")
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    process = subprocess.run(
+        strict_command(source, builder), env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    log = process.stdout
+    print(log)
+    where = output / pdf_name(source) if builder == "pdf" else output / "index.html"
+    if process.returncode == 0 and not where.exists():
+        process.returncode = 1
+        log += f"\nERROR: the build reported success but wrote no {where}; see its log\n"
+    if process.returncode == 0:
+        print(f"Build succeeded: {where}")
+        return 0
+    return fail(log, output, build_dir)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("builder", nargs="?", default="html", choices=["html", "pdf"])
+    parser.add_argument("--source", type=Path, default=Path("."))
+    args = parser.parse_args()
+    return build(args.source.resolve(), args.builder)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

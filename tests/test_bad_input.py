@@ -1,0 +1,142 @@
+"""Bad input gets a clear error naming the file and the problem, and leaves no half-written build.
+
+Each test copies the book's configuration into a temporary folder with a one-chapter book, breaks
+one thing, builds it with the project's strict build script and reads what the build says.
+"""
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from book import ROOT
+from conftest import run_build
+
+pytestmark = pytest.mark.build
+
+GOOD_CHAPTER = """\
+(ch-tiny)=
+# A tiny chapter
+
+A sentence that cites {cite:p}`sculley2015hidden` and points to {ref}`sec-tiny-details`.
+
+(sec-tiny-details)=
+## Details
+
+More text.
+"""
+GOOD_BIB = """\
+@inproceedings{sculley2015hidden,
+  author = {Sculley, D. and Holt, Gary and Golovin, Daniel and Davydov, Eugene and
+            Phillips, Todd and Ebner, Dietmar and Chaudhary, Vinay and Young, Michael and
+            Crespo, Jean-Fran{\\c{c}}ois and Dennison, Dan},
+  title = {Hidden Technical Debt in Machine Learning Systems},
+  booktitle = {Advances in Neural Information Processing Systems 28},
+  year = {2015},
+  url = {https://papers.nips.cc/paper/5656-hidden-technical-debt-in-machine-learning-systems}
+}
+"""
+NOTEBOOK = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+(nb-tiny)=
+# Notebook: tiny
+
+```{{code-cell}} ipython3
+total = sum(range(10))
+{body}
+```
+"""
+
+
+def tiny_book(folder: Path, chapter: str = GOOD_CHAPTER, bib: str = GOOD_BIB,
+              toc_files: tuple[str, ...] = ("chapters/tiny",), notebook: str | None = None) -> Path:
+    """A one-chapter book with the real configuration, extensions and vendored assets."""
+    for name in ("_config.yml", "requirements.txt"):
+        shutil.copy(ROOT / name, folder / name)
+    for name in ("_ext", "_latex"):
+        shutil.copytree(ROOT / name, folder / name)
+    (folder / "_vendor").symlink_to(ROOT / "_vendor")
+    (folder / "index.md").write_text("(index)=\n# A tiny book\n\nA test book.\n")
+    (folder / "bibliography.md").write_text(
+        "(bibliography)=\n# Bibliography\n\n```{bibliography}\n```\n"
+    )
+    (folder / "chapters").mkdir()
+    (folder / "chapters" / "tiny.md").write_text(chapter, encoding="utf-8")
+    (folder / "references.bib").write_text(bib, encoding="utf-8")
+    if notebook is not None:
+        (folder / "notebooks").mkdir()
+        (folder / "notebooks" / "tiny.md").write_text(notebook, encoding="utf-8")
+    chapters = "".join(f"      - file: {name}\n" for name in toc_files)
+    (folder / "_toc.yml").write_text(textwrap.dedent("""\
+        format: jb-book
+        root: index
+        parts:
+          - caption: "Part I: Test"
+            numbered: true
+            chapters:
+        """) + chapters + "  - caption: Back matter\n    chapters:\n      - file: bibliography\n")
+    return folder
+
+
+def assert_fails_clearly(build, *expected: str) -> None:
+    assert build.returncode != 0, "the build should have failed:\n" + build.log[-3000:]
+    summary = build.log[build.log.find("Build FAILED"):]
+    for text in expected:
+        assert text in summary, f"the failure summary does not mention {text!r}:\n{summary}"
+    assert not build.output.exists(), f"a failed build left {build.output} behind"
+    assert not (build.output.parent / ".doctrees").exists(), "a failed build left its doctrees"
+
+
+def test_the_tiny_book_builds(tmp_path):
+    """The control: without a defect the tiny book builds, so each failure below is the defect's."""
+    build = run_build(tiny_book(tmp_path, notebook=NOTEBOOK.format(body="assert total == 45"),
+                                toc_files=("chapters/tiny", "notebooks/tiny")))
+    assert build.returncode == 0, build.log[-3000:]
+    assert (build.output / "chapters" / "tiny.html").exists()
+
+
+def test_unknown_citation_key(tmp_path):
+    chapter = GOOD_CHAPTER.replace("sculley2015hidden", "nobody1999nothing")
+    build = run_build(tiny_book(tmp_path, chapter=chapter))
+    assert_fails_clearly(build, "chapters/tiny.md", "nobody1999nothing")
+
+
+def test_unknown_reference_label(tmp_path):
+    chapter = GOOD_CHAPTER.replace("{ref}`sec-tiny-details`", "{ref}`sec-tiny-nowhere`")
+    build = run_build(tiny_book(tmp_path, chapter=chapter))
+    assert_fails_clearly(build, "chapters/tiny.md", "sec-tiny-nowhere")
+
+
+def test_toc_entry_without_file(tmp_path):
+    build = run_build(tiny_book(tmp_path, toc_files=("chapters/tiny", "chapters/ghost")))
+    assert_fails_clearly(build, "_toc.yml", "chapters/ghost")
+
+
+def test_notebook_cell_that_raises(tmp_path):
+    notebook = NOTEBOOK.format(body='raise ValueError("deliberate failure in a cell")')
+    build = run_build(tiny_book(tmp_path, notebook=notebook,
+                                toc_files=("chapters/tiny", "notebooks/tiny")))
+    assert_fails_clearly(build, "notebooks/tiny", "ValueError", "deliberate failure in a cell")
+
+
+def test_malformed_bibliography_entry(tmp_path):
+    bib = GOOD_BIB.replace("year = {2015},", "year = {2015}")  # the missing comma
+    build = run_build(tiny_book(tmp_path, bib=bib))
+    assert_fails_clearly(build, "references.bib", "malformed entry")
+
+
+def test_duplicate_label(tmp_path):
+    chapter = GOOD_CHAPTER + "\n(sec-tiny-details)=\n## Details again\n\nText.\n"
+    build = run_build(tiny_book(tmp_path, chapter=chapter))
+    assert_fails_clearly(build, "chapters/tiny.md", "sec-tiny-details")
