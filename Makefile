@@ -13,11 +13,10 @@ MATHJAX_DIR := _vendor/html/mathjax
 export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
-export MPLBACKEND ?= Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1767225600)
 
-.PHONY: help setup system-deps tex-deps book book-cold pdf test test-fast check clean clean-cache
+.PHONY: help setup system-deps tex-deps book book-cold pdf test test-fast bench clean clean-cache
 
 help: ## List the targets
 	@echo "Machine Learning in Production - make targets:"
@@ -63,3 +62,6 @@ clean-cache: ## Drop the notebook execution cache (after changing data files or 
 
 clean: ## Remove all build output
 	rm -rf _build
+
+bench: setup ## Measure clean build, rebuilds, notebooks and the PDF; writes _build/bench.md
+	$(BIN)/python scripts/bench.py --pdf

@@ -116,7 +116,6 @@ def build(source: Path, builder: str) -> int:
     env = dict(os.environ)
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(name, "1")
-    env.setdefault("MPLBACKEND", "Agg")
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     process = subprocess.run(
         strict_command(source, builder), env=env, text=True,

@@ -20,7 +20,6 @@ from myst_nb.core.read import read_myst_markdown_notebook
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 def run(path: Path, timeout: int = 120) -> float:

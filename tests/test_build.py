@@ -46,6 +46,23 @@ def test_every_notebook_executed_successfully(html_build):
     assert not not_run, f"notebook pages that show no cell output (did they run?): {not_run}"
 
 
+def test_notebook_figures_show_their_image(html_build):
+    """Every figure a notebook declares in cell metadata appears with an image and alt text."""
+    problems = []
+    for entry in load_toc():
+        if not entry.docname.startswith("notebooks/"):
+            continue
+        names = re.findall(r"^\s+name:\s*(fig-\S+)", entry.path().read_text(encoding="utf-8"), re.M)
+        page = (html_build.output / f"{entry.docname}.html").read_text(encoding="utf-8")
+        for name in names:
+            figure = re.search(r'<figure[^>]*id="%s".*?</figure>' % re.escape(name), page, re.S)
+            if not figure:
+                problems.append(f"{entry.docname}: no figure with id {name}")
+            elif not re.search(r'<img[^>]*\salt="[^"]+"', figure.group(0)):
+                problems.append(f"{entry.docname}: figure {name} has no image with alt text")
+    assert not problems, "\n".join(problems)
+
+
 def test_notebook_pages_offer_the_ipynb_download(html_build):
     for entry in load_toc():
         if entry.docname.startswith("notebooks/"):

@@ -306,3 +306,13 @@ def test_no_large_files():
         if path.stat().st_size > MAX_FILE_BYTES:
             large.append(f"{name} ({path.stat().st_size:,} bytes)")
     assert not large, f"files over 1 MB (keep data samples small): {large}"
+
+
+def test_project_code_passes_ruff():
+    """The build, test and extension code keeps the project's code style (pyproject.toml)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--output-format", "concise",
+         "scripts", "tests", "_ext"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, "ruff found problems:\n" + result.stdout
