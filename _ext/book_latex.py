@@ -33,6 +33,12 @@ def unnumbered_documents(toc_path: Path) -> tuple[set[str], set[str]]:
 
 
 def rewrite(tex: str, captions: set[str], docs: set[str]) -> str:
+    # The landing page is written for the web (buttons, downloads); the preface says the same for
+    # print. Keep its label, drop its text, so the PDF runs title, contents, preface.
+    landing = re.search(r"(\\phantomsection\\label\{\\detokenize\{index::doc\}\}\n)(.*?)"
+                        r"(?=\\chapter)", tex, flags=re.S)
+    if landing:
+        tex = tex[: landing.start(2)] + "\\sphinxstepscope\n\n" + tex[landing.end(2):]
     numbered = [m.start() for m in re.finditer(r"\\part\{([^\n]*)\}", tex)
                 if m.group(1) not in captions]
     first_numbered = min(numbered, default=len(tex))
@@ -42,19 +48,24 @@ def rewrite(tex: str, captions: set[str], docs: set[str]) -> str:
         marker = "\\part{%s}\n" % caption
         starred = "\\part*{%s}\\addcontentsline{toc}{part}{%s}\n" % (caption, caption)
         tex = tex.replace(marker, "" if tex.find(marker) < first_numbered else starred)
-    # The bibliography page: its list comes from sphinxcontrib-bibtex as a chapter of its own.
-    tex = re.sub(
-        r"\\chapter\{Bibliography\}\n\\label\{\\detokenize\{bibliography:.*?"
-        r"(?=\\begin\{sphinxthebibliography\})",
-        "",
+    # The bibliography page: its list comes from sphinxcontrib-bibtex as a chapter of its own, so
+    # the page's own chapter heading and introduction are dropped; its labels move into the list.
+    match = re.search(
+        r"\\chapter\{Bibliography\}\n(\\label\{\\detokenize\{bibliography:[^\n]*)\n.*?"
+        r"(\\begin\{sphinxthebibliography\}\{[^\n]*\}\n)",
         tex,
         flags=re.S,
     )
+    if match:
+        replacement = match.group(2) + "\\phantomsection" + match.group(1) + "\n"
+        tex = tex[: match.start()] + replacement + tex[match.end():]
     docs = docs - {"bibliography"}
 
     def unnumber(match: re.Match) -> str:
         title = match.group(1)
+        # Unnumbered chapters have unnumbered sections too; numbered parts restore numbering.
         return (
+            "\\setcounter{secnumdepth}{-1}"
             "\\chapter*{%s}\\addcontentsline{toc}{chapter}{%s}\\markboth{%s}{%s}\n%s"
             % (title, title, title, title, match.group(2))
         )
@@ -62,9 +73,16 @@ def rewrite(tex: str, captions: set[str], docs: set[str]) -> str:
     for doc in docs:
         pattern = r"\\chapter\{([^\n]*)\}\n(\\label\{\\detokenize\{%s:)" % re.escape(doc)
         tex = re.sub(pattern, unnumber, tex)
+    tex = tex.replace(
+        "\\begin{document}",
+        "\\newcounter{booksecnumdepth}\n\\begin{document}\n"
+        "\\setcounter{booksecnumdepth}{\\value{secnumdepth}}",
+        1,
+    )
     return re.sub(
         r"\\part\{([^\n]*)\}",
-        lambda m: "\\part{%s}" % PART_PREFIX.sub("", m.group(1)),
+        lambda m: "\\setcounter{secnumdepth}{\\value{booksecnumdepth}}\\part{%s}"
+        % PART_PREFIX.sub("", m.group(1)),
         tex,
     )
 

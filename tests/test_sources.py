@@ -197,6 +197,20 @@ def test_bibliography_parses_without_duplicate_keys():
     assert len(bib_entries()) == len(keys), "references.bib: some entries did not parse"
 
 
+def test_bibliography_has_each_work_once():
+    """Two keys for one work split its citations; the same DOI or title twice is a duplicate."""
+    seen: dict[str, str] = {}
+    duplicates = []
+    for key, entry in bib_entries().items():
+        title = re.sub(r"[^a-z0-9]+", " ", entry.fields.get("title", "").lower()).strip()
+        for identity in (entry.fields.get("doi", "").lower(), title):
+            if identity and identity in seen:
+                duplicates.append(f"{key} and {seen[identity]} ({identity})")
+            elif identity:
+                seen[identity] = key
+    assert not duplicates, "references.bib: the same work under two keys: " + "; ".join(duplicates)
+
+
 def test_bibliography_entries_are_complete():
     problems = []
     for key, entry in bib_entries().items():

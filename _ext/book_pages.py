@@ -1,0 +1,198 @@
+"""Pages and page parts that the book generates from its own sources, so they cannot drift.
+
+- ``{execution-report}``: a table of every executed notebook (status, run time, how it ran) and
+  the versions of Python and of the key packages the notebooks ran with.
+- ``{learning-goals}``: every chapter's learning goals, read from the chapters' own
+  "Learning goals" blocks, in table-of-contents order, each linked to its chapter.
+- On every notebook page, a note listing the packages the notebook imports, with the versions
+  pinned for the book, placed under the notebook's title.
+"""
+from __future__ import annotations
+
+import platform
+import re
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
+
+KEY_PACKAGES = [
+    "numpy", "pandas", "scipy", "scikit-learn", "matplotlib", "fastapi", "prometheus-client",
+    "jupyter-book", "sphinx", "myst-nb",
+]
+IMPORT = re.compile(r"^\s*(?:import|from)\s+([A-Za-z_][\w]*)", re.M)
+GOALS = re.compile(r":::\{admonition\} Learning goals\n(?::class:[^\n]*\n)?\s*\n?(.*?)\n:::", re.S)
+
+
+def toc_docnames(app: Sphinx) -> list[str]:
+    toc_path = Path(app.config.external_toc_path)
+    if not toc_path.is_absolute():
+        toc_path = Path(app.srcdir) / toc_path
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    names: list[str] = []
+
+    def walk(items):
+        for item in items or []:
+            names.append(item["file"])
+            walk(item.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    return names
+
+
+def distribution_of(module: str) -> str | None:
+    if module in sys.stdlib_module_names:
+        return None
+    distributions = metadata.packages_distributions().get(module)
+    return distributions[0] if distributions else module
+
+
+def version_of(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+# --- execution report ---------------------------------------------------------------------
+
+
+class ExecutionReportNode(nodes.General, nodes.Element):
+    """Placeholder, filled once every notebook of the build has run."""
+
+
+class ExecutionReport(SphinxDirective):
+    def run(self):
+        from myst_nb.ext.execution_tables import METADATA_KEY
+        from myst_nb.sphinx_ import NbMetadataCollector
+
+        # Marking the page makes myst-nb rebuild it whenever a notebook is executed again.
+        NbMetadataCollector.set_doc_data(self.env, self.env.docname, METADATA_KEY, True)
+        return [ExecutionReportNode()]
+
+
+def table(header: list[str], rows: list[list[nodes.Node | str]]) -> nodes.table:
+    result = nodes.table(classes=["colwidths-auto"])
+    group = nodes.tgroup(cols=len(header))
+    result += group
+    for _ in header:
+        group += nodes.colspec(colwidth=1)
+    head = nodes.thead()
+    group += head
+    head += nodes.row("", *[nodes.entry("", nodes.paragraph(text=h)) for h in header])
+    body = nodes.tbody()
+    group += body
+    for cells in rows:
+        row = nodes.row()
+        for cell in cells:
+            paragraph = nodes.paragraph()
+            paragraph += nodes.Text(cell) if isinstance(cell, str) else cell
+            row += nodes.entry("", paragraph)
+        body += row
+    return result
+
+
+class ExecutionReportTransform(SphinxPostTransform):
+    default_priority = 8  # before references are resolved
+
+    def run(self, **kwargs) -> None:
+        from myst_nb.sphinx_ import NbMetadataCollector
+
+        data = NbMetadataCollector.get_doc_data(self.env)
+        for placeholder in list(self.document.findall(ExecutionReportNode)):
+            rows = []
+            for docname in toc_docnames(self.app):
+                exec_data = data.get(docname, {}).get("exec_data")
+                if not exec_data:
+                    continue
+                link = nodes.inline()
+                ref = nodes.reference("", "", internal=True)
+                ref["refuri"] = self.app.builder.get_relative_uri(self.env.docname, docname)
+                ref += nodes.Text(self.env.titles[docname].astext())
+                link += ref
+                runtime = exec_data.get("runtime")
+                rows.append([
+                    link,
+                    "ran" if exec_data.get("succeeded") else "FAILED",
+                    "-" if runtime is None else f"{runtime:.1f}",
+                    {"cache": "through the execution cache"}.get(exec_data.get("method"),
+                                                           str(exec_data.get("method"))),
+                ])
+            versions = [["Python", platform.python_version()]] + [
+                [name, version_of(name)] for name in KEY_PACKAGES
+            ]
+            placeholder.replace_self([
+                table(["Notebook", "Result", "Run time (s)", "How it ran"], rows),
+                nodes.paragraph(text="The notebooks ran with these versions:"),
+                table(["Software", "Version"], versions),
+            ])
+
+
+# --- learning goals -----------------------------------------------------------------------
+
+
+class LearningGoals(SphinxDirective):
+    """Every chapter's learning goals, generated from the chapters themselves."""
+
+    def run(self):
+        lines: list[str] = []
+        for docname in toc_docnames(self.env.app):
+            if not docname.startswith("chapters/"):
+                continue
+            path = Path(self.env.srcdir) / f"{docname}.md"
+            self.env.note_dependency(str(path))
+            match = GOALS.search(path.read_text(encoding="utf-8"))
+            if not match:
+                continue
+            slug = Path(docname).name
+            lines += [f"**{{ref}}`ch-{slug}`**", ""]
+            lines += [line for line in match.group(1).splitlines() if line.strip()] + [""]
+        container = nodes.container(classes=["learning-goals-rollup"])
+        self.state.nested_parse(StringList(lines, source=self.env.docname), 0, container)
+        return [container]
+
+
+# --- packages of a notebook ---------------------------------------------------------------
+
+
+def add_notebook_requirements(app: Sphinx, doctree: nodes.document) -> None:
+    docname = app.env.docname
+    if not docname.startswith("notebooks/"):
+        return
+    source = Path(app.env.doc2path(docname)).read_text(encoding="utf-8")
+    code = "\n".join(re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", source, re.S))
+    packages = sorted({d for m in IMPORT.findall(code) if (d := distribution_of(m))},
+                      key=str.lower)
+    if not packages:
+        return
+    note = nodes.admonition(classes=["note", "notebook-requirements"])
+    note += nodes.title(text="To run this notebook")
+    paragraph = nodes.paragraph()
+    paragraph += nodes.Text(
+        f"Python {platform.python_version()} and "
+        + ", ".join(f"{p} {version_of(p)}" for p in packages)
+        + " (the versions pinned in the book's requirements.txt). "
+        "It uses no network and writes only to a temporary folder."
+    )
+    note += paragraph
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        return
+    title = next(iter(section.findall(nodes.title)))
+    title.parent.insert(title.parent.index(title) + 1, note)
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_node(ExecutionReportNode)
+    app.add_directive("execution-report", ExecutionReport)
+    app.add_post_transform(ExecutionReportTransform)
+    app.add_directive("learning-goals", LearningGoals)
+    app.connect("doctree-read", add_notebook_requirements)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}
