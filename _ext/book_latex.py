@@ -50,15 +50,23 @@ def rewrite(tex: str, captions: set[str], docs: set[str]) -> str:
         tex = tex.replace(marker, "" if tex.find(marker) < first_numbered else starred)
     # The bibliography page: its list comes from sphinxcontrib-bibtex as a chapter of its own, so
     # the page's own chapter heading and introduction are dropped; its labels move into the list.
+    # The page ends at the next page or at the list, whichever comes first (sphinx-jupyterbook-latex
+    # moves the list to the end of the document, after any later back-matter page).
     match = re.search(
         r"\\chapter\{Bibliography\}\n(\\label\{\\detokenize\{bibliography:[^\n]*)\n.*?"
-        r"(\\begin\{sphinxthebibliography\}\{[^\n]*\}\n)",
+        r"(?=\\sphinxstepscope|\\chapter|\\begin\{sphinxthebibliography\})",
         tex,
         flags=re.S,
     )
     if match:
-        replacement = match.group(2) + "\\phantomsection" + match.group(1) + "\n"
-        tex = tex[: match.start()] + replacement + tex[match.end():]
+        labels = match.group(1)
+        tex = tex[: match.start()] + tex[match.end():]
+        tex = re.sub(
+            r"(\\begin\{sphinxthebibliography\}\{[^\n]*\}\n)",
+            lambda m: m.group(1) + "\\phantomsection" + labels + "\n",
+            tex,
+            count=1,
+        )
     docs = docs - {"bibliography"}
 
     def unnumber(match: re.Match) -> str:

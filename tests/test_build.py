@@ -146,5 +146,26 @@ def test_html_loads_nothing_from_the_network(html_build):
     assert not remote, "pages that load scripts or styles from the network:\n" + "\n".join(remote)
 
 
+MAX_DIAGRAM_WIDTH_PT = 720  # wider diagrams shrink below a legible font size on a printed page
+
+
+def test_diagrams_fit_a_page(html_build):
+    """A Graphviz diagram wider than a page is scaled until its labels cannot be read."""
+    wide = []
+    for svg in sorted((html_build.output / "_images").glob("graphviz-*.svg")):
+        match = re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', svg.read_text(encoding="utf-8"))
+        if match and float(match.group(1)) > MAX_DIAGRAM_WIDTH_PT:
+            pages = [
+                page.relative_to(html_build.output).as_posix()
+                for page in html_build.output.rglob("*.html")
+                if svg.name in page.read_text(encoding="utf-8")
+            ]
+            wide.append(f"{pages}: {svg.name} is {float(match.group(1)):.0f} pt wide")
+    assert not wide, (
+        f"diagrams wider than {MAX_DIAGRAM_WIDTH_PT} pt (lay them out top to bottom, or split "
+        "them):\n" + "\n".join(wide)
+    )
+
+
 def test_mathjax_is_served_by_the_book(html_build):
     assert (html_build.output / "mathjax" / "tex-chtml.js").exists()

@@ -330,3 +330,68 @@ def test_project_code_passes_ruff():
         cwd=ROOT, capture_output=True, text=True,
     )
     assert result.returncode == 0, "ruff found problems:\n" + result.stdout
+
+
+# --- glossary and stable links ------------------------------------------------------------
+
+
+def glossary_entries() -> list[tuple[str, int]]:
+    text = (ROOT / "glossary.md").read_text(encoding="utf-8")
+    block = text[text.index(":::{glossary}"):]
+    start_line = text[: text.index(":::{glossary}")].count("\n") + 1
+    entries = []
+    for number, line in enumerate(block.splitlines(), start=start_line):
+        if line and not line.startswith((" ", ":")) and line.strip():
+            entries.append((line.strip(), number))
+    return entries
+
+
+def test_glossary_defines_each_term_once():
+    seen: dict[str, int] = {}
+    twice = []
+    for term, line in glossary_entries():
+        if term.lower() in seen:
+            twice.append(f"glossary.md:{line}: '{term}' is already defined at line "
+                         f"{seen[term.lower()]}")
+        seen[term.lower()] = line
+    assert not twice, "\n".join(twice)
+
+
+def test_every_linked_term_has_a_glossary_entry():
+    defined = {term.lower() for term, _ in glossary_entries()}
+    missing = []
+    for path in book_sources():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            for match in re.finditer(r"\{term\}`([^`<]*?)\s*(?:<([^`>]*)>)?`", line):
+                target = (match.group(2) or match.group(1)).strip()
+                if target.lower() not in defined:
+                    missing.append(f"{relative(path)}:{number}: {{term}} '{target}' has no entry "
+                                   "in glossary.md")
+    assert not missing, "\n".join(missing)
+
+
+def test_published_urls_still_exist():
+    """A published page may move only with a redirect, so that instructors' links keep working."""
+    import yaml
+
+    listed = (ROOT / "tests" / "data" / "published-urls.txt").read_text().splitlines()
+    published = [u.strip() for u in listed if u.strip() and not u.startswith("#")]
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    redirects = (config.get("sphinx", {}).get("config", {}) or {}).get("redirects", {}) or {}
+    pages = {f"{entry.docname}.html" for entry in load_toc()} | {"genindex.html"}
+    gone = [url for url in published
+            if url not in pages and url.removesuffix(".html") not in redirects]
+    assert not gone, (
+        f"published pages that no longer exist and have no redirect: {gone}. Keep the file name "
+        "(slugs are stable), or add a redirect under sphinx.config.redirects in _config.yml."
+    )
+
+
+def test_every_page_is_in_the_published_list():
+    listed = (ROOT / "tests" / "data" / "published-urls.txt").read_text().splitlines()
+    missing = [f"{entry.docname}.html" for entry in load_toc()
+               if f"{entry.docname}.html" not in listed]
+    assert not missing, (
+        f"pages not yet in tests/data/published-urls.txt: {missing}; "
+        "run `.venv/bin/python scripts/published_urls.py` and commit the list"
+    )
