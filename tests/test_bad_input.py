@@ -64,7 +64,7 @@ def tiny_book(folder: Path, chapter: str = GOOD_CHAPTER, bib: str = GOOD_BIB,
     """A one-chapter book with the real configuration, extensions and vendored assets."""
     for name in ("_config.yml", "requirements.txt"):
         shutil.copy(ROOT / name, folder / name)
-    for name in ("_ext", "_latex"):
+    for name in ("_ext", "_latex", "_templates"):
         shutil.copytree(ROOT / name, folder / name)
     (folder / "_vendor").symlink_to(ROOT / "_vendor")
     (folder / "index.md").write_text("(index)=\n# A tiny book\n\nA test book.\n")

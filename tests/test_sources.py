@@ -198,11 +198,12 @@ def test_bibliography_parses_without_duplicate_keys():
 
 
 def test_bibliography_has_each_work_once():
-    """Two keys for one work split its citations; the same DOI or title twice is a duplicate."""
+    """Two keys for one work split its citations; the same DOI, or title and year, twice is one."""
     seen: dict[str, str] = {}
     duplicates = []
     for key, entry in bib_entries().items():
         title = re.sub(r"[^a-z0-9]+", " ", entry.fields.get("title", "").lower()).strip()
+        title += " " + entry.fields.get("year", "")
         for identity in (entry.fields.get("doi", "").lower(), title):
             if identity and identity in seen:
                 duplicates.append(f"{key} and {seen[identity]} ({identity})")
