@@ -18,6 +18,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import checks  # noqa: E402
+
 # Sphinx reports problems as "WARNING:" or "ERROR:"; a notebook failure as an exception.
 # (The kernel's own log lines, such as "[IPKernelApp] WARNING | ...", are not build problems.)
 PROBLEM = re.compile(
@@ -55,15 +58,11 @@ def pdf_name(source: Path) -> str:
     return Path(target).with_suffix(".pdf").name
 
 
-def toc_problems(source: Path) -> list[str]:
-    """Check _toc.yml before Sphinx does, to name the TOC file itself in the message."""
+def toc_files(source: Path) -> list[str]:
+    """The documents _toc.yml lists (assumes it parses)."""
     import yaml
 
-    toc_path = source / "_toc.yml"
-    try:
-        toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        return [f"{toc_path}: cannot be read as YAML: {error}"]
+    toc = yaml.safe_load((source / "_toc.yml").read_text(encoding="utf-8"))
     files = [toc.get("root")] if isinstance(toc, dict) else []
 
     def walk(items):
@@ -75,11 +74,27 @@ def toc_problems(source: Path) -> list[str]:
     for part in (toc.get("parts") or []) if isinstance(toc, dict) else []:
         walk(part.get("chapters"))
     walk(toc.get("chapters") if isinstance(toc, dict) else None)
-    return [
-        f"{toc_path}: lists '{name}', but neither {name}.md nor {name}.ipynb exists"
-        for name in files
-        if name and not any((source / f"{name}{suffix}").exists() for suffix in (".md", ".ipynb"))
-    ]
+    return [name for name in files if name]
+
+
+def source_problems(source: Path) -> list[str]:
+    """Check what Sphinx reports badly or not at all, naming the file and the problem."""
+    problems = checks.yaml_problems(source / "_config.yml") + checks.yaml_problems(
+        source / "_toc.yml"
+    )
+    if problems:
+        return problems
+    for name in toc_files(source):
+        paths = [source / f"{name}{suffix}" for suffix in (".md", ".ipynb")]
+        path = next((p for p in paths if p.exists()), None)
+        if path is None:
+            problems.append(f"{source / '_toc.yml'}: lists '{name}', but neither {name}.md nor "
+                            f"{name}.ipynb exists")
+            continue
+        problems += checks.notebook_json_problems(path)
+        if path.suffix == ".md":
+            problems += checks.figure_alt_problems(path) + checks.math_problems(path)
+    return problems
 
 
 def bibliography_problems(source: Path) -> list[str]:
@@ -110,7 +125,8 @@ def fail(log: str, output: Path, build_dir: Path) -> int:
 def build(source: Path, builder: str) -> int:
     build_dir = source / "_build"
     output = build_dir / ("latex" if builder == "pdf" else "html")
-    early = toc_problems(source) + bibliography_problems(source)
+    early = source_problems(source)
+    early += [] if early else bibliography_problems(source)
     if early:
         return fail("\n".join(f"ERROR: {line}" for line in early), output, build_dir)
     env = dict(os.environ)

@@ -140,3 +140,62 @@ def test_duplicate_label(tmp_path):
     chapter = GOOD_CHAPTER + "\n(sec-tiny-details)=\n## Details again\n\nText.\n"
     build = run_build(tiny_book(tmp_path, chapter=chapter))
     assert_fails_clearly(build, "chapters/tiny.md", "sec-tiny-details")
+
+
+# --- more bad input: configuration, notebooks, images, math, time budgets -------------------
+
+
+def test_malformed_config(tmp_path):
+    book = tiny_book(tmp_path)
+    config = (book / "_config.yml").read_text()
+    (book / "_config.yml").write_text(config.replace("execute:\n", "execute:\n  - [broken\n", 1))
+    build = run_build(book)
+    assert_fails_clearly(build, "_config.yml", "cannot be read as YAML")
+
+
+def test_malformed_toc(tmp_path):
+    book = tiny_book(tmp_path)
+    (book / "_toc.yml").write_text("format: jb-book\nroot: index\nparts:\n  - caption: [oops\n")
+    build = run_build(book)
+    assert_fails_clearly(build, "_toc.yml", "cannot be read as YAML")
+
+
+def test_notebook_with_broken_json(tmp_path):
+    book = tiny_book(tmp_path, toc_files=("chapters/tiny", "notebooks/broken"))
+    (book / "notebooks").mkdir()
+    (book / "notebooks" / "broken.ipynb").write_text('{"cells": [ {"cell_type": "code",')
+    build = run_build(book)
+    assert_fails_clearly(build, "notebooks/broken.ipynb", "not valid JSON")
+
+
+def test_missing_image(tmp_path):
+    chapter = GOOD_CHAPTER + (
+        "\n```{figure} images/nowhere.png\n:name: fig-tiny-missing\n"
+        ":alt: A picture that does not exist, to test the build.\n\nA caption.\n```\n"
+    )
+    build = run_build(tiny_book(tmp_path, chapter=chapter))
+    assert_fails_clearly(build, "chapters/tiny.md", "nowhere.png")
+
+
+def test_figure_without_alt_text(tmp_path):
+    chapter = GOOD_CHAPTER + (
+        "\n:::{graphviz}\n:caption: A diagram without alt text.\n:name: fig-tiny-noalt\n\n"
+        "digraph g { a -> b; }\n:::\n"
+    )
+    build = run_build(tiny_book(tmp_path, chapter=chapter))
+    assert_fails_clearly(build, "chapters/tiny.md", "alt text")
+
+
+def test_broken_math(tmp_path):
+    chapter = GOOD_CHAPTER + "\nThe cost is $\\frac{c_{FP}{n}$ per item.\n"
+    build = run_build(tiny_book(tmp_path, chapter=chapter))
+    assert_fails_clearly(build, "chapters/tiny.md", "math")
+
+
+def test_notebook_over_its_time_budget(tmp_path):
+    notebook = NOTEBOOK.replace(
+        "kernelspec:", "mystnb:\n  execution_timeout: 2\nkernelspec:"
+    ).format(body="import time\ntime.sleep(30)")
+    build = run_build(tiny_book(tmp_path, notebook=notebook,
+                                toc_files=("chapters/tiny", "notebooks/tiny")))
+    assert_fails_clearly(build, "notebooks/tiny", "timed out")

@@ -10,6 +10,9 @@ import pytest
 import yaml
 from book import ROOT, book_sources, chapter_files, notebook_files, relative
 
+sys.path.insert(0, str(ROOT / "scripts"))
+import checks  # noqa: E402
+
 DATA = Path(__file__).resolve().parent / "data"
 LATIN = re.compile(r"\b(e\.\s?g\.|i\.\s?e\.|etc\.|viz\.|cf\.)", re.I)
 # "Just culture" is a term of safety science, not filler.
@@ -152,31 +155,13 @@ def test_acronyms_spelled_out_at_first_use(path):
     assert not problems, "\n".join(problems)
 
 
-def figure_alt_problems(path: Path) -> list[str]:
-    problems = []
-    text = path.read_text(encoding="utf-8")
-    for match in re.finditer(r"^(:{3,}|`{3,})\{(graphviz|figure|image)\}[^\n]*\n(.*?)^\1\s*$",
-                             text, re.M | re.S):
-        options = re.findall(r"^:([a-z-]+):\s*(.*)$", match.group(3), re.M)
-        alt = dict(options).get("alt", "").strip()
-        line = text[: match.start()].count("\n") + 1
-        if len(alt) < 20:
-            problems.append(f"{relative(path)}:{line}: {match.group(2)} without a descriptive "
-                            ":alt:")
-        if match.group(2) != "image" and not dict(options).get("caption", "").strip() \
-                and match.group(2) == "graphviz":
-            problems.append(f"{relative(path)}:{line}: graphviz figure without a :caption:")
-    for match in re.finditer(r"^\s+figure:\n(?:\s+\w+:.*\n)+", text, re.M):
-        block_end = text.find("\n---", match.end())
-        block = text[match.start(): block_end]
-        line = text[: match.start()].count("\n") + 1
-        alt = re.search(r"^\s+alt:\s*(.+)$", block, re.M)
-        if not alt or len(alt.group(1).strip()) < 20:
-            problems.append(f"{relative(path)}:{line}: notebook figure without image: alt: text")
-    return problems
-
-
 @pytest.mark.parametrize("path", chapter_files() + notebook_files(), ids=lambda p: relative(p))
 def test_every_figure_has_alt_text(path):
-    problems = figure_alt_problems(path)
+    problems = checks.figure_alt_problems(path, relative(path))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", prose_sources(), ids=lambda p: relative(p))
+def test_math_is_well_formed(path):
+    problems = checks.math_problems(path, relative(path))
     assert not problems, "\n".join(problems)
