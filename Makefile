@@ -16,7 +16,7 @@ export MKL_NUM_THREADS ?= 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1767225600)
 
-.PHONY: help setup system-deps tex-deps book book-cold pdf test test-fast bench clean clean-cache
+.PHONY: help setup system-deps tex-deps book book-cold pdf test test-fast check bench clean clean-cache
 
 help: ## List the targets
 	@echo "Machine Learning in Production - make targets:"
@@ -56,6 +56,10 @@ test: setup ## Run every test: fast checks, the strict HTML build, the PDF (wher
 
 test-fast: setup ## Run only the fast checks that need no build (seconds)
 	$(BIN)/python -m pytest tests -m "not build"
+
+check: setup ## The contributor's check before a commit: source checks of the build, then test-fast
+	$(BIN)/python scripts/build.py --check-only
+	$(BIN)/python -m pytest tests -m "not build" -q
 
 clean-cache: ## Drop the notebook execution cache (after changing data files or package versions)
 	rm -rf _build/.jupyter_cache

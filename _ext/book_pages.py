@@ -4,6 +4,7 @@
   the versions of Python and of the key packages the notebooks ran with.
 - ``{learning-goals}``: every chapter's learning goals, read from the chapters' own
   "Learning goals" blocks, in table-of-contents order, each linked to its chapter.
+- ``{errata-log}``: the corrections recorded in data/errata.yml.
 - On every notebook page, a note listing the packages the notebook imports, with the versions
   pinned for the book, placed under the notebook's title.
 """
@@ -159,6 +160,32 @@ class LearningGoals(SphinxDirective):
         return [container]
 
 
+# --- errata log ---------------------------------------------------------------------------
+
+
+class ErrataLog(SphinxDirective):
+    """The corrections recorded in data/errata.yml, as a table linked to the corrected pages."""
+
+    def run(self):
+        path = Path(self.env.srcdir) / "data" / "errata.yml"
+        self.env.note_dependency(str(path))
+        log = yaml.safe_load(path.read_text(encoding="utf-8"))
+        corrections = log.get("corrections") or []
+        if not corrections:
+            return [nodes.paragraph(text=(
+                "No corrections have been recorded since the book was first published on "
+                f"{log['first_published']}."
+            ))]
+        lines = ["| Date | Page | Correction |", "| --- | --- | --- |"]
+        for item in corrections:
+            label = "ch-" + item["page"].split("/")[-1] if item["page"].startswith("chapters/") \
+                else item["page"].split("/")[-1]
+            lines.append(f"| {item['date']} | {{ref}}`{label}` | {item['what']} |")
+        container = nodes.container(classes=["errata-log"])
+        self.state.nested_parse(StringList(lines, source=self.env.docname), 0, container)
+        return [container]
+
+
 # --- packages of a notebook ---------------------------------------------------------------
 
 
@@ -194,5 +221,6 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("execution-report", ExecutionReport)
     app.add_post_transform(ExecutionReportTransform)
     app.add_directive("learning-goals", LearningGoals)
+    app.add_directive("errata-log", ErrataLog)
     app.connect("doctree-read", add_notebook_requirements)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

@@ -153,7 +153,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("builder", nargs="?", default="html", choices=["html", "pdf"])
     parser.add_argument("--source", type=Path, default=Path("."))
+    parser.add_argument("--check-only", action="store_true",
+                        help="run the source checks that precede a build, and stop")
     args = parser.parse_args()
+    if args.check_only:
+        problems = source_problems(args.source.resolve())
+        problems += [] if problems else bibliography_problems(args.source.resolve())
+        for line in problems:
+            print(f"  - {line}", file=sys.stderr)
+        print("Source checks: " + (f"{len(problems)} problems" if problems else "all passed"))
+        return 1 if problems else 0
     return build(args.source.resolve(), args.builder)
 
 

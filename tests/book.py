@@ -12,7 +12,7 @@ SOURCE_SUFFIXES = (".md", ".ipynb")
 LABEL_PREFIXES = ("ch", "sec", "fig", "tbl", "eq", "ex", "sol", "nb")
 LABEL_PATTERN = re.compile(r"^(%s)-[a-z0-9]+(-[a-z0-9]+)*$" % "|".join(LABEL_PREFIXES))
 # Labels of the front and back matter pages, which are not chapters.
-PAGE_LABELS = {"index", "preface", "glossary", "bibliography", "execution-report"}
+PAGE_LABELS = {"index", "preface", "glossary", "bibliography", "execution-report", "errata"}
 
 
 @dataclass(frozen=True)

@@ -171,3 +171,39 @@ def test_diagrams_fit_a_page(html_build):
 
 def test_mathjax_is_served_by_the_book(html_build):
     assert (html_build.output / "mathjax" / "tex-chtml.js").exists()
+
+
+READER_FEATURES = {
+    "search": "search-button",
+    "dark mode": "theme-switch-button",
+    "copy buttons on code": "copybutton.js",
+    "edit this page": "/edit/main/",
+    "open an issue": "/issues/new",
+    "next and previous links": "prev-next-area",
+    "table of contents in the margin": "bd-toc",
+    "link to the general index": "genindex.html",
+    "social preview metadata": 'property="og:description"',
+}
+
+
+def test_chapter_pages_offer_what_readers_expect(html_build):
+    problems = []
+    for entry in load_toc():
+        if not entry.docname.startswith(("chapters/", "notebooks/")):
+            continue
+        page = (html_build.output / f"{entry.docname}.html").read_text(encoding="utf-8")
+        missing = [name for name, marker in READER_FEATURES.items() if marker not in page]
+        if entry.docname.startswith("notebooks/"):
+            missing += [name for name, marker in {
+                "launch on Binder": "mybinder.org", "launch on Colab": "colab.research.google.com",
+                "the packages it needs": "To run this notebook",
+            }.items() if marker not in page]
+        if missing:
+            problems.append(f"{entry.docname}: lacks {missing}")
+    assert not problems, "\n".join(problems)
+
+
+def test_sitemap_lists_every_page(html_build):
+    sitemap = (html_build.output / "sitemap.xml").read_text(encoding="utf-8")
+    missing = [e.docname for e in load_toc() if f"/{e.docname}.html<" not in sitemap]
+    assert not missing, f"pages missing from sitemap.xml: {missing}"

@@ -396,3 +396,39 @@ def test_every_page_is_in_the_published_list():
         f"pages not yet in tests/data/published-urls.txt: {missing}; "
         "run `.venv/bin/python scripts/published_urls.py` and commit the list"
     )
+
+
+REF_ROLE = re.compile(r"\{(?:ref|numref)\}`(?:[^`<]*<)?([^`<>]+)>?`")
+LINK_TO_LABEL = re.compile(r"\]\(((?:ch|sec|fig|tbl|eq|ex|sol|nb)-[a-z0-9-]+)\)")
+
+
+def test_every_reference_points_to_a_label():
+    """The strict build rejects a {ref} to a missing label; this says so in a second."""
+    labels = set(PAGE_LABELS) | {"genindex", "search"}
+    for path in book_sources():
+        labels |= {label for label, _ in labels_in(path)}
+    broken = []
+    for path in book_sources():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            for target in REF_ROLE.findall(line) + LINK_TO_LABEL.findall(line):
+                if target.strip() not in labels:
+                    broken.append(f"{relative(path)}:{number}: no label '{target.strip()}'")
+    assert not broken, "references to labels that do not exist:\n" + "\n".join(broken)
+
+
+def test_errata_log_is_well_formed():
+    import datetime
+
+    import yaml
+
+    log = yaml.safe_load((ROOT / "data" / "errata.yml").read_text(encoding="utf-8"))
+    assert isinstance(log.get("first_published"), datetime.date), "data/errata.yml: first_published"
+    pages = {entry.docname for entry in load_toc()}
+    problems = []
+    for number, item in enumerate(log.get("corrections") or [], start=1):
+        for field in ("date", "page", "what"):
+            if not item.get(field):
+                problems.append(f"correction {number}: missing '{field}'")
+        if item.get("page") and item["page"] not in pages:
+            problems.append(f"correction {number}: page '{item['page']}' is not in _toc.yml")
+    assert not problems, "data/errata.yml:\n" + "\n".join(problems)
