@@ -12,7 +12,8 @@ SOURCE_SUFFIXES = (".md", ".ipynb")
 LABEL_PREFIXES = ("ch", "sec", "fig", "tbl", "eq", "ex", "sol", "nb")
 LABEL_PATTERN = re.compile(r"^(%s)-[a-z0-9]+(-[a-z0-9]+)*$" % "|".join(LABEL_PREFIXES))
 # Labels of the front and back matter pages, which are not chapters.
-PAGE_LABELS = {"index", "preface", "glossary", "bibliography", "execution-report", "errata"}
+PAGE_LABELS = {"index", "preface", "glossary", "bibliography", "execution-report", "errata",
+               "instructor-guide"}
 
 
 @dataclass(frozen=True)
