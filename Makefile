@@ -16,6 +16,8 @@ export MKL_NUM_THREADS ?= 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1767225600)
 
+
+.PHONY: a11y-deps
 .PHONY: help setup system-deps tex-deps book book-cold pdf test test-fast check bench clean clean-cache
 
 help: ## List the targets
@@ -38,6 +40,10 @@ system-deps: ## Install the system packages the HTML build needs (Graphviz), if 
 tex-deps: ## Install the TeX packages the PDF build needs, if missing
 	@command -v xelatex > /dev/null && command -v latexmk > /dev/null && command -v xindy > /dev/null \
 	  || bash scripts/install-system-deps.sh --tex
+
+a11y-deps: ## Install Chromium and the pinned accessibility-audit packages (axe-core) for the tests
+	@command -v chromium > /dev/null || bash scripts/install-system-deps.sh --browser
+	npm ci --prefix tests/a11y --no-audit --no-fund --silent
 
 setup: $(BIN)/.installed $(MATHJAX_DIR)/tex-chtml.js system-deps ## Create the virtual environment and fetch build dependencies
 

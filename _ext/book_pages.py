@@ -5,6 +5,7 @@
 - ``{learning-goals}``: every chapter's learning goals, read from the chapters' own
   "Learning goals" blocks, in table-of-contents order, each linked to its chapter.
 - ``{errata-log}``: the corrections recorded in data/errata.yml.
+- After an HTML build, fixes to the theme's HTML that an accessibility audit asks for.
 - On every notebook page, a note listing the packages the notebook imports, with the versions
   pinned for the book, placed under the notebook's title.
 """
@@ -216,6 +217,52 @@ def add_notebook_requirements(app: Sphinx, doctree: nodes.document) -> None:
     title.parent.insert(title.parent.index(title) + 1, note)
 
 
+# --- accessibility of the theme's HTML -----------------------------------------------------
+
+GRAPHVIZ_OBJECT = re.compile(
+    r'(<object data="[^"]*graphviz-[^"]*" type="image/svg\+xml" class="graphviz")>\s*'
+    r'<p class="warning">(.*?)</p>',
+    re.S,
+)
+SIDEBAR_TOGGLE = '<summary><span class="toctree-toggle" role="presentation">'
+SEARCH_LABEL = re.compile(
+    r'(<button class="btn search-button-field[^"]*"[^>]*?) aria-label="Search"'
+)
+
+
+def accessible(html: str) -> str:
+    """Fix what an accessibility audit (axe-core) reports in the HTML the theme generates.
+
+    - A Graphviz diagram is an <object>; give it the role of an image and its alt text as name.
+    - The sidebar's expand toggles are <summary> elements with only an icon; give them a name.
+    - The search button's aria-label ("Search") hides its visible text ("Search Ctrl+K").
+    - The color-mode button's icons are decorative; its name is its aria-label.
+    """
+    html = GRAPHVIZ_OBJECT.sub(
+        lambda m: f'{m.group(1)} role="img" aria-label="{m.group(2).strip()}">'
+        f'<p class="warning">{m.group(2)}</p>',
+        html,
+    )
+    html = html.replace(
+        SIDEBAR_TOGGLE,
+        '<summary aria-label="Show or hide the pages of this section">'
+        '<span class="toctree-toggle" role="presentation">',
+    )
+    html = re.sub(r'<i class="theme-switch ([^"]*)" data-mode="(\w+)"\s+title="[^"]*">',
+                  r'<i aria-hidden="true" class="theme-switch \1" data-mode="\2">', html)
+    return SEARCH_LABEL.sub(r"\1", html)
+
+
+def make_pages_accessible(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        fixed = accessible(text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict:
     app.add_node(ExecutionReportNode)
     app.add_directive("execution-report", ExecutionReport)
@@ -223,4 +270,5 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("learning-goals", LearningGoals)
     app.add_directive("errata-log", ErrataLog)
     app.connect("doctree-read", add_notebook_requirements)
+    app.connect("build-finished", make_pages_accessible)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}
