@@ -237,12 +237,18 @@ def accessible(html: str) -> str:
     - The sidebar's expand toggles are <summary> elements with only an icon; give them a name.
     - The search button's aria-label ("Search") hides its visible text ("Search Ctrl+K").
     - The color-mode button's icons are decorative; its name is its aria-label.
+    - Every exercise and solution body has the same id; number them (HTML validity).
     """
-    html = GRAPHVIZ_OBJECT.sub(
-        lambda m: f'{m.group(1)} role="img" aria-label="{m.group(2).strip()}">'
-        f'<p class="warning">{m.group(2)}</p>',
-        html,
-    )
+    def label_object(match: re.Match) -> str:
+        name = match.group(2).strip().replace('"', "&quot;")
+        return (f'{match.group(1)} role="img" aria-label="{name}">'
+                f'<p class="warning">{match.group(2)}</p>')
+
+    html = GRAPHVIZ_OBJECT.sub(label_object, html)
+    # sphinx-exercise gives every exercise body the same id; ids must be unique in a page.
+    for name in ("exercise-content", "solution-content"):
+        counter = iter(range(1, 10_000))
+        html = re.sub(f'id="{name}"', lambda _, n=name, c=counter: f'id="{n}-{next(c)}"', html)
     html = html.replace(
         SIDEBAR_TOGGLE,
         '<summary aria-label="Show or hide the pages of this section">'
