@@ -5,6 +5,8 @@
 - ``{learning-goals}``: every chapter's learning goals, read from the chapters' own
   "Learning goals" blocks, in table-of-contents order, each linked to its chapter.
 - ``{errata-log}``: the corrections recorded in data/errata.yml.
+- ``{annotated-bibliography}``: references.bib with our notes (data/annotations), by topic.
+- ``{product-catalog}``: open-source products with learned models (data/products), as a table.
 - After an HTML build, fixes to the theme's HTML that an accessibility audit asks for.
 - On every notebook page, a note listing the packages the notebook imports, with the versions
   pinned for the book, placed under the notebook's title.
@@ -187,6 +189,74 @@ class ErrataLog(SphinxDirective):
         return [container]
 
 
+# --- annotated bibliography and product catalog -------------------------------------------
+
+TOPICS = [
+    "Foundations and overviews", "Machine learning and language models",
+    "Requirements, goals and measurement", "Human-AI interaction and mistakes",
+    "Architecture and design", "Deployment, operations and scale", "Pipelines, MLOps and scale",
+    "Model and data quality", "Testing and experimentation", "Process, teams and technical debt",
+    "Responsible engineering, law and ethics", "Provenance and reproducibility",
+    "Software engineering background", "Safety and incidents",
+]
+PLATFORMS = ["mobile", "desktop", "browser-extension", "web", "self-hosted"]
+
+
+def load_yaml_lists(folder: Path) -> list[dict]:
+    items: list[dict] = []
+    for path in sorted(folder.glob("*.yml")):
+        items += yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return items
+
+
+class AnnotatedBibliography(SphinxDirective):
+    """The works of references.bib with our notes (data/annotations/*.yml), grouped by topic."""
+
+    def run(self):
+        from pybtex.database import parse_file
+
+        folder = Path(self.env.srcdir) / "data" / "annotations"
+        for path in folder.glob("*.yml"):
+            self.env.note_dependency(str(path))
+        entries = parse_file(str(Path(self.env.srcdir) / "references.bib")).entries
+        notes = load_yaml_lists(folder)
+        lines: list[str] = []
+        for topic in TOPICS:
+            items = sorted((n for n in notes if n["topic"] == topic),
+                           key=lambda n: n["key"])
+            if not items:
+                continue
+            lines += [f"**{topic}** ({len(items)} works)", ""]
+            for item in items:
+                title = re.sub(r"[{}]", "", entries[item["key"]].fields.get("title", ""))
+                note = " ".join(item["note"].split())
+                lines.append(f"- {{cite:t}}`{item['key']}`, *{title}*. {note}")
+            lines.append("")
+        container = nodes.container(classes=["annotated-bibliography"])
+        self.state.nested_parse(StringList(lines, source=self.env.docname), 0, container)
+        return [container]
+
+
+class ProductCatalog(SphinxDirective):
+    """Open-source end-user products with learned models (data/products/*.yml), as a table."""
+
+    def run(self):
+        folder = Path(self.env.srcdir) / "data" / "products"
+        for path in folder.glob("*.yml"):
+            self.env.note_dependency(str(path))
+        products = sorted(load_yaml_lists(folder), key=lambda p: p["name"].lower())
+        lines = ["| Product | Platform | What the learned model does | Chapters |",
+                 "| --- | --- | --- | --- |"]
+        for item in products:
+            model = " ".join(item["model"].split()).replace("|", "\\|")
+            chapters = ", ".join(f"{{ref}}`ch-{slug}`" for slug in item["chapters"])
+            lines.append(f"| [{item['name']}]({item['repository']}) | {item['platform']} | "
+                         f"{model} | {chapters} |")
+        container = nodes.container(classes=["product-catalog"])
+        self.state.nested_parse(StringList(lines, source=self.env.docname), 0, container)
+        return [container]
+
+
 # --- packages of a notebook ---------------------------------------------------------------
 
 
@@ -275,6 +345,8 @@ def setup(app: Sphinx) -> dict:
     app.add_post_transform(ExecutionReportTransform)
     app.add_directive("learning-goals", LearningGoals)
     app.add_directive("errata-log", ErrataLog)
+    app.add_directive("annotated-bibliography", AnnotatedBibliography)
+    app.add_directive("product-catalog", ProductCatalog)
     app.connect("doctree-read", add_notebook_requirements)
     app.connect("build-finished", make_pages_accessible)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

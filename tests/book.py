@@ -13,7 +13,7 @@ LABEL_PREFIXES = ("ch", "sec", "fig", "tbl", "eq", "ex", "sol", "nb")
 LABEL_PATTERN = re.compile(r"^(%s)-[a-z0-9]+(-[a-z0-9]+)*$" % "|".join(LABEL_PREFIXES))
 # Labels of the front and back matter pages, which are not chapters.
 PAGE_LABELS = {"index", "preface", "glossary", "bibliography", "execution-report", "errata",
-               "instructor-guide"}
+               "instructor-guide", "annotated-bibliography", "ml-products"}
 
 
 @dataclass(frozen=True)

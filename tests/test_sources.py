@@ -432,3 +432,69 @@ def test_errata_log_is_well_formed():
         if item.get("page") and item["page"] not in pages:
             problems.append(f"correction {number}: page '{item['page']}' is not in _toc.yml")
     assert not problems, "data/errata.yml:\n" + "\n".join(problems)
+
+
+# --- data behind generated pages ----------------------------------------------------------
+
+
+def load_data(folder: str) -> list[dict]:
+    import yaml
+
+    items: list[dict] = []
+    for path in sorted((ROOT / "data" / folder).glob("*.yml")):
+        items += [dict(item, _file=path.name) for item in yaml.safe_load(path.read_text()) or []]
+    return items
+
+
+def test_annotations_are_valid():
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from book_pages import TOPICS
+
+    notes = load_data("annotations")
+    keys = set(bib_entries())
+    problems = []
+    seen = set()
+    for item in notes:
+        where = f"data/annotations/{item['_file']}: {item.get('key')}"
+        if item.get("key") not in keys:
+            problems.append(f"{where}: no such key in references.bib")
+        if item.get("key") in seen:
+            problems.append(f"{where}: annotated twice")
+        seen.add(item.get("key"))
+        if item.get("topic") not in TOPICS:
+            problems.append(f"{where}: topic {item.get('topic')!r} is not one of {TOPICS}")
+        words = len(str(item.get("note", "")).split())
+        if not 12 <= words <= 90:
+            problems.append(f"{where}: the note has {words} words (12 to 90)")
+    assert not problems, "\n".join(problems)
+    if "annotated-bibliography" in {entry.docname for entry in load_toc()}:
+        assert len(seen) >= 200, f"only {len(seen)} annotated works (at least 200 promised)"
+
+
+def test_product_catalog_is_valid():
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from book_pages import PLATFORMS
+
+    products = load_data("products")
+    chapters = {path.stem for path in chapter_files()}
+    problems = []
+    repositories = set()
+    for item in products:
+        where = f"data/products/{item['_file']}: {item.get('name')}"
+        for field in ("name", "repository", "platform", "model", "chapters"):
+            if not item.get(field):
+                problems.append(f"{where}: missing '{field}'")
+        url = str(item.get("repository", ""))
+        if not re.fullmatch(r"https://[a-z0-9.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/?", url):
+            problems.append(f"{where}: repository {url!r} is not a repository URL")
+        if url.rstrip("/").lower() in repositories:
+            problems.append(f"{where}: repository listed twice")
+        repositories.add(url.rstrip("/").lower())
+        if item.get("platform") not in PLATFORMS:
+            problems.append(f"{where}: platform {item.get('platform')!r} not in {PLATFORMS}")
+        unknown = [c for c in item.get("chapters") or [] if c not in chapters]
+        if unknown:
+            problems.append(f"{where}: no chapters {unknown}")
+    assert not problems, "\n".join(problems)
+    if "ml-products" in {entry.docname for entry in load_toc()}:
+        assert len(repositories) >= 100, f"only {len(repositories)} products (100 promised)"
