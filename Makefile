@@ -18,7 +18,7 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 
 
 .PHONY: a11y-deps
-.PHONY: help setup system-deps tex-deps book book-cold pdf test test-fast check bench clean clean-cache
+.PHONY: help setup system-deps tex-deps epub-deps book book-cold pdf chapter-pdfs epub test test-fast check bench clean clean-cache
 
 help: ## List the targets
 	@echo "Machine Learning in Production - make targets:"
@@ -41,6 +41,10 @@ tex-deps: ## Install the TeX packages the PDF build needs, if missing
 	@command -v xelatex > /dev/null && command -v latexmk > /dev/null && command -v xindy > /dev/null \
 	  || bash scripts/install-system-deps.sh --tex
 
+epub-deps: ## Install LaTeX, dvisvgm (math as SVG for the EPUB) and epubcheck, if missing
+	@command -v latex > /dev/null && command -v dvisvgm > /dev/null && command -v java > /dev/null \
+	  && [ -f /usr/share/java/epubcheck.jar ] || bash scripts/install-system-deps.sh --epub
+
 a11y-deps: ## Install Chromium and the pinned accessibility-audit packages (axe-core) for the tests
 	@command -v chromium > /dev/null || bash scripts/install-system-deps.sh --browser
 	npm ci --prefix tests/a11y --no-audit --no-fund --silent
@@ -56,6 +60,14 @@ book-cold: clean-cache book ## Build the online book after dropping the notebook
 pdf: setup tex-deps ## Build the whole book as a PDF into _build/latex/ml-in-production.pdf
 	$(BIN)/python scripts/build.py pdf
 	@echo "The PDF is at $(CURDIR)/_build/latex/ml-in-production.pdf"
+
+chapter-pdfs: pdf ## Build one PDF per chapter (title, number, figures, its references) into _build/chapter-pdfs
+	$(BIN)/python scripts/chapter_pdfs.py
+
+epub: setup epub-deps ## Build the EPUB into _build/epub/ml-in-production.epub and check it with epubcheck
+	$(BIN)/python scripts/build.py epub
+	java -jar /usr/share/java/epubcheck.jar _build/epub/ml-in-production.epub
+	@echo "The EPUB is at $(CURDIR)/_build/epub/ml-in-production.epub"
 
 test: setup ## Run every test: fast checks, the strict HTML build, the PDF (where TeX is installed), bad input
 	$(BIN)/python -m pytest tests

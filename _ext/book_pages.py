@@ -300,6 +300,14 @@ SEARCH_LABEL = re.compile(
 )
 
 
+def unique_exercise_ids(html: str) -> str:
+    """sphinx-exercise gives every exercise body the same id; ids must be unique in a page."""
+    for name in ("exercise-content", "solution-content"):
+        counter = iter(range(1, 10_000))
+        html = re.sub(f'id="{name}"', lambda _, n=name, c=counter: f'id="{n}-{next(c)}"', html)
+    return html
+
+
 def accessible(html: str) -> str:
     """Fix what an accessibility audit (axe-core) reports in the HTML the theme generates.
 
@@ -314,11 +322,7 @@ def accessible(html: str) -> str:
         return (f'{match.group(1)} role="img" aria-label="{name}">'
                 f'<p class="warning">{match.group(2)}</p>')
 
-    html = GRAPHVIZ_OBJECT.sub(label_object, html)
-    # sphinx-exercise gives every exercise body the same id; ids must be unique in a page.
-    for name in ("exercise-content", "solution-content"):
-        counter = iter(range(1, 10_000))
-        html = re.sub(f'id="{name}"', lambda _, n=name, c=counter: f'id="{n}-{next(c)}"', html)
+    html = unique_exercise_ids(GRAPHVIZ_OBJECT.sub(label_object, html))
     html = html.replace(
         SIDEBAR_TOGGLE,
         '<summary aria-label="Show or hide the pages of this section">'
@@ -330,7 +334,7 @@ def accessible(html: str) -> str:
 
 
 def make_pages_accessible(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or app.builder.name not in ("html", "dirhtml"):
         return
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf-8")

@@ -1,6 +1,6 @@
 """Build the book strictly and leave nothing half-written.
 
-Usage: python scripts/build.py [html|pdf] [--source DIR]
+Usage: python scripts/build.py [html|pdf|epub] [--source DIR]
 
 Runs `jupyter-book build` with warnings as errors (-W), nitpicky references (-n) and
 --keep-going, so that one run reports every problem. On success it prints where the output is.
@@ -32,11 +32,24 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 def strict_command(source: Path, builder: str) -> list[str]:
     jb = Path(sys.executable).with_name("jupyter-book")
-    sphinx_builder = "pdflatex" if builder == "pdf" else "html"
+    sphinx_builder = {"pdf": ["pdflatex"], "epub": ["custom", "--custom-builder", "epub"]}
     return [
-        str(jb), "build", str(source), "--builder", sphinx_builder,
+        str(jb), "build", str(source), "--builder", *sphinx_builder.get(builder, ["html"]),
         "--warningiserror", "--nitpick", "--keep-going",
     ]
+
+
+OUTPUT_FOLDER = {"pdf": "latex", "epub": "epub"}
+
+
+def output_file(source: Path, builder: str) -> Path:
+    """The file a successful build must have written."""
+    output = source / "_build" / OUTPUT_FOLDER.get(builder, "html")
+    if builder == "pdf":
+        return output / pdf_name(source)
+    if builder == "epub":
+        return output / "ml-in-production.epub"
+    return output / "index.html"
 
 
 def problems(log: str) -> list[str]:
@@ -124,7 +137,7 @@ def fail(log: str, output: Path, build_dir: Path) -> int:
 
 def build(source: Path, builder: str) -> int:
     build_dir = source / "_build"
-    output = build_dir / ("latex" if builder == "pdf" else "html")
+    output = build_dir / OUTPUT_FOLDER.get(builder, "html")
     early = source_problems(source)
     early += [] if early else bibliography_problems(source)
     if early:
@@ -133,13 +146,14 @@ def build(source: Path, builder: str) -> int:
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(name, "1")
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    env["BOOK_BUILDER"] = builder  # _ext/book_epub.py shapes the EPUB edition
     process = subprocess.run(
         strict_command(source, builder), env=env, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     log = process.stdout
     print(log)
-    where = output / pdf_name(source) if builder == "pdf" else output / "index.html"
+    where = output_file(source, builder)
     if process.returncode == 0 and not where.exists():
         process.returncode = 1
         log += f"\nERROR: the build reported success but wrote no {where}; see its log\n"
@@ -151,7 +165,7 @@ def build(source: Path, builder: str) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("builder", nargs="?", default="html", choices=["html", "pdf"])
+    parser.add_argument("builder", nargs="?", default="html", choices=["html", "pdf", "epub"])
     parser.add_argument("--source", type=Path, default=Path("."))
     parser.add_argument("--check-only", action="store_true",
                         help="run the source checks that precede a build, and stop")

@@ -2,6 +2,7 @@
 # Install the Debian/Ubuntu packages the book needs beyond Python.
 #   (no option)  Graphviz, for the diagrams (HTML and PDF)
 #   --tex        XeLaTeX, latexmk, fonts and xindy, for the PDF
+#   --epub       LaTeX, dvisvgm and epubcheck (with Java), for the EPUB's math and its check
 #   --npm        npm, to fetch the pinned MathJax once (only where npm is missing)
 #   --browser    Chromium and Poppler, to look at rendered pages and PDF pages
 # Uses sudo when not run as root. Packages are installed without recommends to stay small.
@@ -10,6 +11,7 @@ packages=(graphviz)
 for arg in "$@"; do
   case "$arg" in
     --tex) packages+=(texlive-xetex latexmk texlive-fonts-recommended fonts-freefont-otf xindy) ;;
+    --epub) packages+=(texlive-latex-extra dvisvgm epubcheck default-jre-headless) ;;
     --npm) packages+=(npm) ;;
     --browser) packages+=(chromium poppler-utils) ;;
     *) echo "unknown option: $arg" >&2; exit 2 ;;

@@ -1,4 +1,4 @@
-"""Shared fixtures: one strict HTML build and one PDF build for all the tests that read them."""
+"""Shared fixtures: one strict HTML, PDF and EPUB build each, for all the tests that read them."""
 from __future__ import annotations
 
 import os
@@ -28,7 +28,7 @@ def run_build(source: Path, builder: str = "html", timeout: int = 1500) -> Build
         capture_output=True, text=True, timeout=timeout,
         env={**os.environ, "PYTHONHASHSEED": "0"},
     )
-    output = source / "_build" / ("latex" if builder == "pdf" else "html")
+    output = source / "_build" / {"pdf": "latex", "epub": "epub"}.get(builder, "html")
     return Build(process.returncode, process.stdout + process.stderr, output)
 
 
@@ -50,4 +50,21 @@ def pdf_build() -> Build:
     build = run_build(ROOT, "pdf")
     (ROOT / "_build").mkdir(exist_ok=True)
     (ROOT / "_build" / "test-pdf-build.log").write_text(build.log, encoding="utf-8")
+    return build
+
+
+EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
+
+
+@pytest.fixture(scope="session")
+def epub_build() -> Build:
+    ready = all(shutil.which(tool) for tool in ("latex", "dvisvgm", "java")) and EPUBCHECK.exists()
+    if not ready:
+        if os.environ.get("CI"):
+            pytest.fail("LaTeX, dvisvgm or epubcheck is missing in CI: `make epub-deps` must "
+                        "install them before the tests")
+        pytest.skip("the EPUB tools are not installed; `make epub-deps` installs them")
+    build = run_build(ROOT, "epub")
+    (ROOT / "_build").mkdir(exist_ok=True)
+    (ROOT / "_build" / "test-epub-build.log").write_text(build.log, encoding="utf-8")
     return build

@@ -51,3 +51,37 @@ def test_pdf_has_bibliography_and_index(pdf_text):
     tail = pdf_text[len(pdf_text) // 2:]
     assert re.search(r"^\s*BIBLIOGRAPHY\s*$|^\s*Bibliography\s*$", tail, re.M), "no bibliography"
     assert re.search(r"^\s*INDEX\s*$|^\s*Index\s*$", tail, re.M), "no index"
+
+
+@pytest.fixture(scope="module")
+def chapter_pdfs(pdf_build):
+    """Every chapter's own PDF, cut from the book's LaTeX (scripts/chapter_pdfs.py)."""
+    import sys
+
+    from book import ROOT
+
+    assert pdf_build.returncode == 0, "the PDF build failed:\n" + pdf_build.log[-4000:]
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "chapter_pdfs.py")],
+                            capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, (
+        "the chapter PDFs failed:\n" + result.stdout[-2000:] + result.stderr[-4000:])
+    return ROOT / "_build" / "chapter-pdfs"
+
+
+def test_every_chapter_has_its_own_pdf(chapter_pdfs):
+    chapters = [entry for entry in load_toc() if entry.docname.startswith("chapters/")]
+    for number, entry in enumerate(chapters, start=1):
+        slug = entry.docname.removeprefix("chapters/")
+        pdf = chapter_pdfs / f"{number:02d}-{slug}.pdf"
+        assert pdf.exists(), f"no chapter PDF {pdf.name} for {entry.docname}"
+        text = re.sub(r"\s+", " ", subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
+        assert "Machine Learning in Production" in text, f"{pdf.name} lacks the book's title"
+        assert f"Chapter {number} of the book" in text, f"{pdf.name} lacks its chapter number"
+        title = re.escape(title_of(entry.path()).split(":")[0][:30]).replace(r"\ ", r"\s*")
+        assert re.search(title, text, re.I), f"{pdf.name} lacks its title"
+        source = entry.path().read_text(encoding="utf-8")
+        if "{cite" in source:
+            assert "References cited in this chapter" in text, f"{pdf.name} lacks its references"
+        if "{graphviz}" in source:
+            assert re.search(rf"Fig\.\s*{number}\.1", text), f"{pdf.name} lacks its figures"
