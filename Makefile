@@ -18,16 +18,15 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 
 
 .PHONY: a11y-deps
-.PHONY: help setup system-deps tex-deps epub-deps book book-cold pdf chapter-pdfs epub test test-fast check bench clean clean-cache
+.PHONY: help setup system-deps tex-deps epub-deps book book-cold pdf chapter-pdfs epub test test-fast check bench reproducibility clean clean-cache
 
 help: ## List the targets
 	@echo "Machine Learning in Production - make targets:"
-	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-11s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 > /dev/null
 	touch $@
 
@@ -69,7 +68,7 @@ epub: setup epub-deps ## Build the EPUB into _build/epub/ml-in-production.epub a
 	java -jar /usr/share/java/epubcheck.jar _build/epub/ml-in-production.epub
 	@echo "The EPUB is at $(CURDIR)/_build/epub/ml-in-production.epub"
 
-test: setup ## Run every test: fast checks, the strict HTML build, the PDF (where TeX is installed), bad input
+test: setup ## Run every test: fast checks, the strict HTML build, the PDFs and EPUB (where TeX is installed), bad input
 	$(BIN)/python -m pytest tests
 
 test-fast: setup ## Run only the fast checks that need no build (seconds)
@@ -85,5 +84,8 @@ clean-cache: ## Drop the notebook execution cache (after changing data files or 
 clean: ## Remove all build output
 	rm -rf _build
 
-bench: setup ## Measure clean build, rebuilds, notebooks and the PDF; writes _build/bench.md
-	$(BIN)/python scripts/bench.py --pdf
+reproducibility: setup ## Build twice from scratch and compare the two books file by file (about 10 min)
+	$(BIN)/python scripts/reproducibility.py
+
+bench: setup ## Measure builds, rebuilds, notebooks, the PDF and page weight; writes _build/bench.md
+	$(BIN)/python scripts/bench.py --pdf --weight

@@ -89,6 +89,9 @@ def package(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.name != "epub":
         return
     make_valid_epub(Path(app.outdir))
+    # The table of contents numbers its entries from counters set when the builder starts.
+    app.builder.playorder = 0
+    app.builder.tocid = 0
     app.builder.handle_finish()
     ncx = Path(app.outdir) / "toc.ncx"
     text = ncx.read_text(encoding="utf-8")

@@ -82,7 +82,10 @@ class ExecutionReport(SphinxDirective):
         return [ExecutionReportNode()]
 
 
-def table(header: list[str], rows: list[list[nodes.Node | str]]) -> nodes.table:
+def table(header: list[str], rows: list[list[nodes.Node | str]],
+          measured: tuple[int, ...] = ()) -> nodes.table:
+    """A table; the cells of the `measured` columns hold measurements that differ from build to
+    build (class "measured", which scripts/reproducibility.py leaves out of its comparison)."""
     result = nodes.table(classes=["colwidths-auto"])
     group = nodes.tgroup(cols=len(header))
     result += group
@@ -95,10 +98,10 @@ def table(header: list[str], rows: list[list[nodes.Node | str]]) -> nodes.table:
     group += body
     for cells in rows:
         row = nodes.row()
-        for cell in cells:
+        for column, cell in enumerate(cells):
             paragraph = nodes.paragraph()
             paragraph += nodes.Text(cell) if isinstance(cell, str) else cell
-            row += nodes.entry("", paragraph)
+            row += nodes.entry("", paragraph, classes=["measured"] if column in measured else [])
         body += row
     return result
 
@@ -133,7 +136,7 @@ class ExecutionReportTransform(SphinxPostTransform):
                 [name, version_of(name)] for name in KEY_PACKAGES
             ]
             placeholder.replace_self([
-                table(["Notebook", "Result", "Run time (s)", "How it ran"], rows),
+                table(["Notebook", "Result", "Run time (s)", "How it ran"], rows, measured=(2,)),
                 nodes.paragraph(text="The notebooks ran with these versions:"),
                 table(["Software", "Version"], versions),
             ])
@@ -197,7 +200,8 @@ TOPICS = [
     "Architecture and design", "Deployment, operations and scale", "Pipelines, MLOps and scale",
     "Model and data quality", "Testing and experimentation", "Process, teams and technical debt",
     "Responsible engineering, law and ethics", "Provenance and reproducibility",
-    "Software engineering background", "Safety and incidents",
+    "Software engineering background", "Safety and incidents", "Explainability and transparency",
+    "Fairness", "Security and privacy", "Products with language models and agents",
 ]
 PLATFORMS = ["mobile", "desktop", "browser-extension", "web", "self-hosted"]
 

@@ -13,6 +13,7 @@ Output: _build/chapter-pdfs/NN-<slug>.pdf
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -26,6 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LATEX = ROOT / "_build" / "latex"
 BOOK_TEX = LATEX / "ml-in-production.tex"
 OUTPUT = ROOT / "_build" / "chapter-pdfs"
+# The chapter documents are compiled in a folder of their own: the book's LaTeX build compiles
+# (and _ext/book_latex.py rewrites) every .tex file in _build/latex.
+WORK = OUTPUT / "tex"
 BOOK_URL = "https://ml-in-production-book.github.io/ml-in-production/"
 
 CHAPTER = re.compile(r"^\\chapter\{(.*)\}\s*$")
@@ -110,17 +114,19 @@ def chapter_document(preamble: str, chapter: Chapter, items: dict[str, str]) -> 
 
 
 def compile_pdf(name: str) -> tuple[str, bool, float, str]:
-    """Run latexmk with XeLaTeX on one chapter document in the LaTeX build folder."""
+    """Run latexmk with XeLaTeX on one chapter document; the book's LaTeX folder provides the
+    class, the style files and the images."""
     start = time.perf_counter()
     process = subprocess.run(
         ["latexmk", "-pdfxe", "-dvi-", "-ps-", "-interaction=nonstopmode", "-halt-on-error",
          f"{name}.tex"],
-        cwd=LATEX, capture_output=True, text=True,
+        cwd=WORK, capture_output=True, text=True,
+        env={**os.environ, "TEXINPUTS": f"{LATEX}:"},
     )
-    ok = process.returncode == 0 and (LATEX / f"{name}.pdf").exists()
+    ok = process.returncode == 0 and (WORK / f"{name}.pdf").exists()
     if ok:
-        shutil.copy2(LATEX / f"{name}.pdf", OUTPUT / f"{name.removeprefix('chapter-')}.pdf")
-    log = LATEX / f"{name}.log"
+        shutil.copy2(WORK / f"{name}.pdf", OUTPUT / f"{name.removeprefix('chapter-')}.pdf")
+    log = WORK / f"{name}.log"
     tail = log.read_text(errors="replace")[-3000:] if log.exists() else process.stdout[-3000:]
     return name, ok, time.perf_counter() - start, tail
 
@@ -141,11 +147,11 @@ def main() -> int:
             print(f"no chapter with slug {sorted(unknown)}", file=sys.stderr)
             return 1
         chapters = [c for c in chapters if c.slug in args.only]
-    OUTPUT.mkdir(parents=True, exist_ok=True)
+    WORK.mkdir(parents=True, exist_ok=True)
     names = []
     for chapter in chapters:
         name = f"chapter-{chapter.number:02d}-{chapter.slug}"
-        (LATEX / f"{name}.tex").write_text(chapter_document(preamble, chapter, items),
+        (WORK / f"{name}.tex").write_text(chapter_document(preamble, chapter, items),
                                           encoding="utf-8")
         names.append(name)
     start = time.perf_counter()

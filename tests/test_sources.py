@@ -498,3 +498,40 @@ def test_product_catalog_is_valid():
     assert not problems, "\n".join(problems)
     if "ml-products" in {entry.docname for entry in load_toc()}:
         assert len(repositories) >= 100, f"only {len(repositories)} products (100 promised)"
+
+
+def test_requirements_are_pinned_with_hashes():
+    """Every package is pinned to one version with the hashes of its files, and every direct
+    dependency in requirements.in is among them (see CONTRIBUTING.md, 'Upgrading dependencies')."""
+    text = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    blocks = re.split(r"\n(?=[A-Za-z0-9])", text)
+    pins = {}
+    problems = []
+    for block in blocks:
+        first = block.splitlines()[0].strip()
+        if not first or first.startswith("#"):
+            continue
+        match = re.match(r"([A-Za-z0-9_.-]+)==(\S+)", first)
+        if not match:
+            problems.append(f"requirements.txt: '{first}' is not pinned with ==")
+            continue
+        pins[match.group(1).lower().replace("_", "-")] = match.group(2)
+        if "--hash=sha256:" not in block:
+            problems.append(f"requirements.txt: {match.group(1)} has no --hash")
+    for line in (ROOT / "requirements.in").read_text(encoding="utf-8").splitlines():
+        name = re.split(r"[\s<>=!#\[;]", line.strip(), maxsplit=1)[0].lower().replace("_", "-")
+        if name and name not in pins:
+            problems.append(f"requirements.in: {name} is not pinned in requirements.txt; "
+                            "recompile it (CONTRIBUTING.md, 'Upgrading dependencies')")
+    assert not problems, "\n".join(problems)
+
+
+def test_glossary_is_cross_linked():
+    """A definition links the other glossary terms it uses (scripts/glossary_links.py)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import glossary_links
+
+    _, missing = glossary_links.cross_link((ROOT / "glossary.md").read_text(encoding="utf-8"))
+    assert missing == 0, (
+        f"glossary.md: {missing} definitions mention another glossary term without linking it; "
+        "run `.venv/bin/python scripts/glossary_links.py --write` and review the result")
