@@ -125,6 +125,46 @@ def bibliography_problems(source: Path) -> list[str]:
     return []
 
 
+def is_notebook(path: Path) -> bool:
+    """A MyST text notebook: front matter with a Jupyter kernel."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    return text.startswith("---") and "kernelspec:" in text.split("\n---", 1)[0]
+
+
+def pre_execute(source: Path) -> str:
+    """Execute the notebooks that the execution cache lacks, two at a time, before Sphinx runs.
+
+    Sphinx executes notebooks one after another while it reads the pages; run beforehand in
+    parallel (jupyter-cache's temp-parallel executor: each in a temporary folder, as the build
+    does), they fill the same cache, and the build then finds every notebook there. A notebook
+    that fails here is left to the build, which reports the failing cell.
+    """
+    import yaml
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    execute = yaml.safe_load((source / "_config.yml").read_text(encoding="utf-8")).get(
+        "execute", {}) or {}
+    if execute.get("execute_notebooks", "auto") != "cache":
+        return "skipped (the build does not use the execution cache)"
+    paths = [source / f"{name}.md" for name in toc_files(source)]
+    # A notebook with its own execution settings (mystnb: in its front matter) is left to the
+    # build, which honors them.
+    paths = [path for path in paths if is_notebook(path) and "\nmystnb:" not in
+             path.read_text(encoding="utf-8").split("\n---", 1)[0]]
+    if not paths:
+        return "no notebooks"
+    cache = get_cache(str(source / "_build" / ".jupyter_cache"))
+    for path in paths:
+        cache.add_nb_to_project(str(path), read_data={"name": "myst_nb_md", "type": "plugin"})
+    executor = load_executor("temp-parallel", cache=cache)
+    result = executor.run_and_cache(filter_uris=[str(p) for p in paths],
+                                    timeout=int(execute.get("timeout", 30)))
+    failed = len(result.excepted) + len(result.errored)
+    return (f"{len(result.succeeded)} executed in parallel, {failed} left to the build, "
+            f"{len(paths) - len(result.all())} already cached")
+
+
 def fail(log: str, output: Path, build_dir: Path) -> int:
     print("\nBuild FAILED. The problems, as the build reported them:", file=sys.stderr)
     for line in problems(log)[:60] or ["(no warning line found; read the log above)"]:
@@ -147,6 +187,10 @@ def build(source: Path, builder: str) -> int:
         env.setdefault(name, "1")
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     env["BOOK_BUILDER"] = builder  # _ext/book_epub.py shapes the EPUB edition
+    if os.environ.get("BOOK_PARALLEL", "1") != "0":
+        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(name, "1")  # two notebooks at once must not oversubscribe
+        print(f"Pre-executing notebooks: {pre_execute(source)}", flush=True)
     process = subprocess.run(
         strict_command(source, builder), env=env, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

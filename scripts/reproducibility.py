@@ -58,8 +58,22 @@ def normalize_notebook(text: str) -> str:
         cell.get("metadata", {}).pop("execution", None)
         if MEASURED_TAG in cell.get("metadata", {}).get("tags", []):
             cell["outputs"] = []
+        merged: list[dict] = []
         for output in cell.get("outputs", []):
             output.pop("execution_count", None)
+            # The kernel chunks printed text differently from run to run; the book merges it.
+            if (merged and output.get("output_type") == "stream"
+                    and merged[-1].get("output_type") == "stream"
+                    and merged[-1].get("name") == output.get("name")):
+                previous = merged[-1]["text"]
+                previous = "".join(previous) if isinstance(previous, list) else previous
+                text_now = output["text"]
+                text_now = "".join(text_now) if isinstance(text_now, list) else text_now
+                merged[-1]["text"] = previous + text_now
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = merged
     notebook.get("metadata", {}).pop("execution", None)
     return json.dumps(notebook, sort_keys=True)
 

@@ -535,3 +535,23 @@ def test_glossary_is_cross_linked():
     assert missing == 0, (
         f"glossary.md: {missing} definitions mention another glossary term without linking it; "
         "run `.venv/bin/python scripts/glossary_links.py --write` and review the result")
+
+
+def test_timing_cells_are_tagged():
+    """A cell that times code has machine-dependent output: it must carry the measures-time tag,
+    which scripts/reproducibility.py leaves out of its byte-for-byte comparison of two builds."""
+    untagged = []
+    for path in sorted((ROOT / "notebooks").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"^```\{code-cell\}[^\n]*\n(.*?)^```", text, re.M | re.S):
+            cell = match.group(1)
+            if cell.startswith("---\n"):
+                header = cell[4:].split("\n---\n", 1)[0]
+            else:
+                header = "\n".join(re.match(r"((?::[^\n]*\n)*)", cell).group(1).splitlines())
+            if re.search(r"perf_counter|process_time|time\.time\(|timeit", cell) and \
+                    "measures-time" not in header:
+                line = text.count("\n", 0, match.start()) + 1
+                untagged.append(f"{relative(path)}:{line}: a timing cell without the "
+                                "measures-time tag (see AUTHORING.md, Notebooks)")
+    assert not untagged, "\n".join(untagged)
