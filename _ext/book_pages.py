@@ -347,7 +347,76 @@ def make_pages_accessible(app: Sphinx, exception: Exception | None) -> None:
             page.write_text(fixed, encoding="utf-8")
 
 
+# --- reproducible notebook output ----------------------------------------------------------
+
+
+def merge_stream_chunks(outputs: list) -> list:
+    """Join consecutive printed outputs of the same stream into one output, text unchanged.
+
+    A kernel sends printed text in chunks whose boundaries vary from run to run. myst-nb's own
+    merge (nb_merge_streams) strips each chunk before joining, so the result still depends on
+    where the chunks happened to break (a blank line appears or vanishes); joining the raw text
+    gives the same output every time.
+    """
+    merged: list = []
+    for output in outputs:
+        if (output.get("output_type") == "stream" and merged
+                and merged[-1].get("output_type") == "stream"
+                and merged[-1].get("name") == output.get("name")):
+            merged[-1]["text"] = merged[-1]["text"] + output["text"]
+        else:
+            merged.append(output)
+    return merged
+
+
+def deterministic_cell_ids() -> None:
+    """nbformat gives every cell it creates a random id, so that the executed notebooks and the
+    .ipynb files offered for download differed between two builds; number the cells instead
+    (ids need only be unique within a notebook)."""
+    import itertools
+
+    import nbformat.v4.nbbase as nbbase
+
+    counter = itertools.count(1)
+    nbbase.random_cell_id = lambda: f"cell-{next(counter)}"
+
+
+MEASURED_CLASSES = {"tag_measures-time", "tag_varies-by-run"}
+
+
+def index_without_measurements() -> None:
+    """Keep what differs from build to build by design (the outputs of notebook cells tagged
+    measures-time or varies-by-run, and the measured cells of the execution report) out of the
+    search index, so that the index is the same in every build; nobody searches for a latency."""
+    from sphinx.search import IndexBuilder
+
+    original = IndexBuilder.feed
+
+    def feed(self, docname, filename, title, doctree):
+        def measured(node) -> bool:
+            classes = set(node.get("classes", []))
+            return bool(classes & MEASURED_CLASSES) or "measured" in classes
+
+        if any(measured(node) for node in doctree.findall(nodes.Element)):
+            doctree = doctree.deepcopy()
+            for node in list(doctree.findall(nodes.Element)):
+                if measured(node):
+                    outputs = [child for child in node.findall(nodes.container)
+                               if "cell_output" in child.get("classes", [])]
+                    for output in outputs or [node]:
+                        output.children = []
+        return original(self, docname, filename, title, doctree)
+
+    IndexBuilder.feed = feed
+
+
 def setup(app: Sphinx) -> dict:
+    import myst_nb.core.render as render
+
+    index_without_measurements()
+
+    render.coalesce_streams = merge_stream_chunks
+    deterministic_cell_ids()
     app.add_node(ExecutionReportNode)
     app.add_directive("execution-report", ExecutionReport)
     app.add_post_transform(ExecutionReportTransform)

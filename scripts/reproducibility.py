@@ -6,14 +6,17 @@ Usage: python scripts/reproducibility.py [--keep DIR]
 Builds the HTML book twice, each time from an empty _build (every notebook executed again), and
 compares the two outputs file by file:
 - every HTML page must be byte-identical, except for what the book marks as a measurement of
-  the machine it ran on: the output of notebook cells tagged `measures-time` (latency and
-  training-time measurements) and the cells of class "measured" in the execution report (run
+  the machine it ran on or of chance by design: the output of notebook cells tagged
+  `measures-time` (latency and training-time measurements) or `varies-by-run` (a deliberately
+  unseeded demonstration), and the cells of class "measured" in the execution report (run
   times). Those parts are removed from both builds before the comparison, and the script reports
-  how many pages needed it; everything else in those pages must still be identical;
-- every executed notebook (_build/jupyter_execute/**/*.ipynb) must have identical cell outputs,
-  except the outputs of cells tagged `measures-time`; execution timestamps in the cell metadata
-  are ignored;
-- every other file (images, diagrams, search index, sitemap, static files) must be identical.
+  which pages needed it; everything else in those pages must still be identical;
+- every executed notebook (_build/jupyter_execute/**/*.ipynb, and the copies offered for
+  download) must have identical cells and outputs, except the outputs of those tagged cells;
+  execution timestamps in the cell metadata are ignored;
+- the search index must be identical (_ext/book_pages.py keeps the measured parts out of it);
+  the images that only tagged cells show are left out;
+- every other file (images, diagrams, sitemap, static files) must be identical.
 SOURCE_DATE_EPOCH (set by the Makefile from the last commit) fixes the dates the build prints.
 Exits with status 1 and lists the differing files if the builds differ.
 """
@@ -31,32 +34,41 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MEASURED_TAG = "measures-time"
+# Cells whose output differs from run to run by design: timings of the machine that built the
+# book, and deliberately unseeded demonstrations (AUTHORING.md, Notebooks).
+MEASURED_TAGS = ("measures-time", "varies-by-run")
 # Files that legitimately differ between builds: Sphinx's build fingerprint, which hashes the
 # configuration objects by identity, and the notebook execution cache's database.
 IGNORED = {".buildinfo"}
 
 
-def normalize_html(text: str) -> str:
-    """The page without the parts that are measurements of the machine that built it."""
-    if MEASURED_TAG not in text and 'class="measured"' not in text:
+def normalize_html(text: str, measured_images: set[str] | None = None) -> str:
+    """The page without the parts that are measurements of the machine that built it; the names
+    of the images those parts show are added to `measured_images`."""
+    if not any(tag in text for tag in MEASURED_TAGS) and 'class="measured"' not in text:
         return text
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(text, "html.parser")
-    for cell in soup.select(f".tag_{MEASURED_TAG}"):
-        for output in cell.select(".cell_output"):
-            output.clear()
+    for tag in MEASURED_TAGS:
+        for cell in soup.select(f".tag_{tag}"):
+            for output in cell.select(".cell_output"):
+                for image in output.select("img"):
+                    if measured_images is not None:
+                        measured_images.add(Path(image.get("src", "")).name)
+                output.clear()
     for measured in soup.select(".measured"):
         measured.clear()
     return str(soup)
+
 
 
 def normalize_notebook(text: str) -> str:
     notebook = json.loads(text)
     for cell in notebook.get("cells", []):
         cell.get("metadata", {}).pop("execution", None)
-        if MEASURED_TAG in cell.get("metadata", {}).get("tags", []):
+        cell.pop("id", None)
+        if set(MEASURED_TAGS) & set(cell.get("metadata", {}).get("tags", [])):
             cell["outputs"] = []
         merged: list[dict] = []
         for output in cell.get("outputs", []):
@@ -78,12 +90,12 @@ def normalize_notebook(text: str) -> str:
     return json.dumps(notebook, sort_keys=True)
 
 
-def digest(path: Path, relative: str) -> tuple[str, bool]:
+def digest(path: Path, relative: str, measured_images: set[str]) -> tuple[str, bool]:
     """The file's fingerprint, and whether normalization was needed to compute it."""
     data = path.read_bytes()
     if relative.endswith(".html"):
         text = data.decode("utf-8")
-        normal = normalize_html(text)
+        normal = normalize_html(text, measured_images)
         return hashlib.sha256(normal.encode("utf-8")).hexdigest(), normal != text
     if relative.endswith(".ipynb"):
         return hashlib.sha256(normalize_notebook(data.decode("utf-8")).encode()).hexdigest(), True
@@ -92,13 +104,16 @@ def digest(path: Path, relative: str) -> tuple[str, bool]:
 
 def snapshot(build: Path) -> dict[str, tuple[str, bool]]:
     files = {}
+    measured_images: set[str] = set()
     for folder in ("html", "jupyter_execute"):
         base = build / folder
         for path in sorted(base.rglob("*")):
             relative = f"{folder}/{path.relative_to(base).as_posix()}"
             if path.is_file() and path.name not in IGNORED:
-                files[relative] = digest(path, relative)
-    return files
+                files[relative] = digest(path, relative, measured_images)
+    # Images that only measured outputs show differ with the measurements; leave them out.
+    return {name: value for name, value in files.items()
+            if Path(name).name not in measured_images}
 
 
 def clean_build() -> tuple[dict[str, tuple[str, bool]], float, Path]:
