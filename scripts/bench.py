@@ -9,6 +9,7 @@ Measures, each as the median of N runs (default 3) on this machine:
 - a rebuild with no change;
 - a rebuild after editing one chapter (a sentence appended, then removed again);
 - each notebook's execution time, as recorded by the execution cache;
+- the fast test tier (pytest -m "not build");
 - with --pdf, the whole PDF with a warm cache;
 - with --weight, the weight of a few pages in headless Chromium (tests/a11y/weight.mjs): bytes
   transferred on a first visit and on a second visit with a warm cache, against the weight of the
@@ -157,6 +158,10 @@ def main() -> int:
     results.append(("rebuild, one chapter edited", [edited_rebuild() for _ in range(args.runs)],
                     "goal < 10 s"))
     timed(BUILD + ["html"])  # restore the unedited build
+    fast = [sys.executable, "-m", "pytest", str(ROOT / "tests"), "-q", "-m", "not build",
+            "-p", "no:cacheprovider"]
+    results.append(("fast test tier (no build)", [timed(fast) for _ in range(args.runs)],
+                    "goal < 30 s"))
     if args.pdf:
         timed(BUILD + ["pdf"])
         results.append(("PDF, warm cache", [timed(BUILD + ["pdf"]) for _ in range(args.runs)],

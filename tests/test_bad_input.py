@@ -199,3 +199,18 @@ def test_notebook_over_its_time_budget(tmp_path):
     build = run_build(tiny_book(tmp_path, notebook=notebook,
                                 toc_files=("chapters/tiny", "notebooks/tiny")))
     assert_fails_clearly(build, "notebooks/tiny", "timed out")
+
+
+def test_a_moved_page_keeps_its_old_address(tmp_path):
+    """sphinx-reredirects writes a page at the old address that sends readers to the new one."""
+    book = tiny_book(tmp_path)
+    config = (book / "_config.yml").read_text(encoding="utf-8")
+    assert "    redirects: {}\n" in config, "_config.yml should declare sphinx.config.redirects"
+    (book / "_config.yml").write_text(config.replace(
+        "    redirects: {}\n", '    redirects:\n      "chapters/old-tiny": "tiny.html"\n'),
+        encoding="utf-8")
+    build = run_build(book)
+    assert build.returncode == 0, build.log[-3000:]
+    old = build.output / "chapters" / "old-tiny.html"
+    assert old.exists(), "no redirect page at the old address"
+    assert 'url=tiny.html' in old.read_text(encoding="utf-8")
