@@ -154,13 +154,25 @@ def pre_execute(source: Path) -> str:
              path.read_text(encoding="utf-8").split("\n---", 1)[0]]
     if not paths:
         return "no notebooks"
-    cache = get_cache(str(source / "_build" / ".jupyter_cache"))
+    # When every notebook was cached after the last pre-execution and none has changed since,
+    # a stamp in the cache (gone with the cache) saves reading and hashing them all again.
+    import hashlib
+
+    cache_dir = source / "_build" / ".jupyter_cache"
+    stamp = cache_dir / "pre-executed.sha256"
+    fingerprint = hashlib.sha256(b"".join(
+        str(path).encode() + path.read_bytes() for path in paths)).hexdigest()
+    if stamp.exists() and stamp.read_text(encoding="utf-8") == fingerprint:
+        return f"all {len(paths)} unchanged since the last run and cached"
+    cache = get_cache(str(cache_dir))
     for path in paths:
         cache.add_nb_to_project(str(path), read_data={"name": "myst_nb_md", "type": "plugin"})
     executor = load_executor("temp-parallel", cache=cache)
     result = executor.run_and_cache(filter_uris=[str(p) for p in paths],
                                     timeout=int(execute.get("timeout", 30)))
     failed = len(result.excepted) + len(result.errored)
+    if not failed:
+        stamp.write_text(fingerprint, encoding="utf-8")
     return (f"{len(result.succeeded)} executed in parallel, {failed} left to the build, "
             f"{len(paths) - len(result.all())} already cached")
 
