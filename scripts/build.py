@@ -140,8 +140,6 @@ def pre_execute(source: Path) -> str:
     that fails here is left to the build, which reports the failing cell.
     """
     import yaml
-    from jupyter_cache import get_cache
-    from jupyter_cache.executors import load_executor
 
     execute = yaml.safe_load((source / "_config.yml").read_text(encoding="utf-8")).get(
         "execute", {}) or {}
@@ -164,6 +162,9 @@ def pre_execute(source: Path) -> str:
         str(path).encode() + path.read_bytes() for path in paths)).hexdigest()
     if stamp.exists() and stamp.read_text(encoding="utf-8") == fingerprint:
         return f"all {len(paths)} unchanged since the last run and cached"
+    from jupyter_cache import get_cache  # imported only when there is work (takes a while)
+    from jupyter_cache.executors import load_executor
+
     cache = get_cache(str(cache_dir))
     for path in paths:
         cache.add_nb_to_project(str(path), read_data={"name": "myst_nb_md", "type": "plugin"})
